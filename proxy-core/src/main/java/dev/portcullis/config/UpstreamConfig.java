@@ -1,0 +1,21 @@
+package dev.portcullis.config;
+
+import java.util.List;
+
+/**
+ * A pool of interchangeable backends ({@code upstreams[]}).
+ *
+ * @param retries further attempts after the first fails, within the retry rules
+ */
+public record UpstreamConfig(
+        String name,
+        BalancePolicy balance,
+        List<BackendConfig> backends,
+        int retries,
+        UpstreamTimeouts timeouts,
+        PoolConfig pool) {
+
+    public UpstreamConfig {
+        backends = List.copyOf(backends);
+    }
+}
