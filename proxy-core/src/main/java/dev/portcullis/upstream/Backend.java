@@ -1,7 +1,11 @@
 package dev.portcullis.upstream;
 
 import dev.portcullis.config.BackendConfig;
+import io.netty.channel.EventLoop;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One backend server of an upstream, shared by all event loops. It counts the requests in flight to
@@ -14,6 +18,7 @@ public final class Backend {
     private final String id;
     private final AtomicInteger activeRequests = new AtomicInteger();
     private volatile boolean available = true;
+    private volatile Map<EventLoop, BackendPool> pools = Map.of();
 
     public Backend(String upstreamName, BackendConfig config) {
         this.upstreamName = upstreamName;
@@ -57,6 +62,22 @@ public final class Backend {
 
     public void setAvailable(boolean available) {
         this.available = available;
+    }
+
+    /** This backend's pool on the given event loop, or null before pools are installed. */
+    public @Nullable BackendPool pool(EventLoop eventLoop) {
+        return pools.get(eventLoop);
+    }
+
+    void installPools(IdentityHashMap<EventLoop, BackendPool> byLoop) {
+        this.pools = byLoop;
+    }
+
+    /** Closes every pool of this backend. */
+    public void closePools() {
+        for (BackendPool pool : pools.values()) {
+            pool.close();
+        }
     }
 
     @Override

@@ -1,0 +1,182 @@
+package dev.portcullis.upstream;
+
+import dev.portcullis.net.ForwardingHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * Rewrites headers as a request crosses the proxy: hop-by-hop fields are removed in both
+ * directions (those RFC 9110 §7.6.1 names and those the {@code Connection} field names), and the
+ * forwarding fields tell the backend who the client is. Client-supplied forwarding fields are
+ * believed only from a trusted proxy.
+ */
+public final class ForwardingHeaders {
+
+    private static final AsciiString HTTP2_SETTINGS = AsciiString.cached("http2-settings");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
+
+    /** Headers a client may not make the proxy drop by naming them in {@code Connection}. */
+    private static final AsciiString[] PROTECTED =
+            new AsciiString[] {
+                HttpHeaderNames.HOST,
+                HttpHeaderNames.CONTENT_LENGTH,
+                HttpHeaderNames.TRANSFER_ENCODING,
+                HttpHeaderNames.AUTHORIZATION,
+                HttpHeaderNames.COOKIE,
+                ForwardingHeaderNames.X_FORWARDED_FOR,
+                ForwardingHeaderNames.X_FORWARDED_PROTO,
+                ForwardingHeaderNames.X_FORWARDED_HOST,
+                ForwardingHeaderNames.X_FORWARDED_PORT,
+                ForwardingHeaderNames.X_REAL_IP,
+                ForwardingHeaderNames.X_REQUEST_ID,
+                ForwardingHeaderNames.FORWARDED,
+            };
+
+    private ForwardingHeaders() {}
+
+    /**
+     * Prepares a request's headers for the backend.
+     *
+     * @param peer the address of the connection's peer
+     * @param peerTrusted whether the peer is a trusted proxy whose forwarding fields are kept
+     * @param secure whether the client connection is TLS
+     * @param webSocket whether the request is a WebSocket upgrade that will be tunnelled
+     * @return false when the {@code Connection} field names a header the proxy must keep, in
+     *     which case the request is refused
+     */
+    public static boolean prepareRequest(
+            HttpHeaders headers,
+            InetAddress peer,
+            boolean peerTrusted,
+            boolean secure,
+            boolean webSocket,
+            String requestId) {
+        if (!removeConnectionNominated(headers, true)) {
+            return false;
+        }
+        removeHopByHop(headers, webSocket);
+        headers.remove(HttpHeaderNames.EXPECT);
+        if (webSocket) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
+
+        String peerText = peer.getHostAddress();
+        if (peerTrusted) {
+            List<String> previous = headers.getAll(ForwardingHeaderNames.X_FORWARDED_FOR);
+            headers.set(ForwardingHeaderNames.X_FORWARDED_FOR, joined(previous, peerText));
+            if (!headers.contains(ForwardingHeaderNames.X_FORWARDED_PROTO)) {
+                headers.set(ForwardingHeaderNames.X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
+            }
+            if (!headers.contains(ForwardingHeaderNames.X_FORWARDED_HOST)) {
+                setForwardedHost(headers);
+            }
+        } else {
+            headers.remove(ForwardingHeaderNames.FORWARDED);
+            headers.remove(ForwardingHeaderNames.X_REAL_IP);
+            headers.remove(ForwardingHeaderNames.X_FORWARDED_PORT);
+            headers.set(ForwardingHeaderNames.X_FORWARDED_FOR, peerText);
+            headers.set(ForwardingHeaderNames.X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
+            setForwardedHost(headers);
+        }
+        headers.set(ForwardingHeaderNames.X_REQUEST_ID, requestId);
+        return true;
+    }
+
+    /**
+     * Removes the hop-by-hop fields of a backend's response; the caller then sets the framing and
+     * {@code Connection} fields for the client connection.
+     *
+     * @param switchingProtocols whether this is an accepted {@code 101}, which keeps {@code
+     *     Upgrade}
+     */
+    public static void prepareResponse(HttpHeaders headers, boolean switchingProtocols) {
+        removeConnectionNominated(headers, false);
+        removeHopByHop(headers, switchingProtocols);
+        headers.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
+        if (switchingProtocols) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
+    }
+
+    private static void setForwardedHost(HttpHeaders headers) {
+        String host = headers.get(HttpHeaderNames.HOST);
+        if (host != null) {
+            headers.set(ForwardingHeaderNames.X_FORWARDED_HOST, host);
+        } else {
+            headers.remove(ForwardingHeaderNames.X_FORWARDED_HOST);
+        }
+    }
+
+    private static String joined(List<String> previous, String peer) {
+        if (previous.isEmpty()) {
+            return peer;
+        }
+        StringBuilder value = new StringBuilder(64);
+        for (String part : previous) {
+            value.append(part).append(", ");
+        }
+        return value.append(peer).toString();
+    }
+
+    private static void removeHopByHop(HttpHeaders headers, boolean keepUpgrade) {
+        headers.remove(HttpHeaderNames.CONNECTION);
+        headers.remove(HttpHeaderNames.KEEP_ALIVE);
+        headers.remove(HttpHeaderNames.PROXY_CONNECTION);
+        headers.remove(HttpHeaderNames.TE);
+        headers.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
+        headers.remove(HTTP2_SETTINGS);
+        if (!keepUpgrade) {
+            headers.remove(HttpHeaderNames.UPGRADE);
+        }
+    }
+
+    /**
+     * Removes the fields named in {@code Connection}; with {@code guard}, returns false instead
+     * when one of them is protected.
+     */
+    private static boolean removeConnectionNominated(HttpHeaders headers, boolean guard) {
+        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
+        if (values.isEmpty()) {
+            return true;
+        }
+        for (String value : values) {
+            int start = 0;
+            while (start <= value.length()) {
+                int comma = value.indexOf(',', start);
+                int end = comma < 0 ? value.length() : comma;
+                String token = value.substring(start, end).trim();
+                if (!token.isEmpty() && !isConnectionOption(token)) {
+                    if (guard && isProtected(token)) {
+                        return false;
+                    }
+                    headers.remove(token);
+                }
+                if (comma < 0) {
+                    break;
+                }
+                start = comma + 1;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isConnectionOption(String token) {
+        return token.equalsIgnoreCase("close")
+                || token.equalsIgnoreCase("keep-alive")
+                || token.equalsIgnoreCase("upgrade");
+    }
+
+    private static boolean isProtected(String token) {
+        for (AsciiString name : PROTECTED) {
+            if (name.contentEqualsIgnoreCase(token)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
