@@ -1,4 +1,7 @@
-/** Balancing policies that pick a backend of an upstream. */
+/**
+ * Balancing policies that pick a backend of an upstream. May depend on {@code upstream} and {@code
+ * config}.
+ */
 @NullMarked
 package dev.portcullis.balance;
 

@@ -119,6 +119,11 @@ public final class Cidr {
         return prefixLength;
     }
 
+    /** The block's first address in network byte order; shared, so callers must not modify it. */
+    byte[] networkBytes() {
+        return network;
+    }
+
     public boolean isIpv4() {
         return network.length == 4;
     }

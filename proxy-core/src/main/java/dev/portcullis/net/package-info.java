@@ -1,4 +1,7 @@
-/** Client address resolution (socket peer, trusted X-Forwarded-For) and CIDR sets. */
+/**
+ * Client address resolution (socket peer, trusted X-Forwarded-For) and CIDR sets. Depends on no
+ * other Portcullis package, so that every layer may use it.
+ */
 @NullMarked
 package dev.portcullis.net;
 
