@@ -4,13 +4,14 @@ import dev.portcullis.filter.Response;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
- * The proxy's own small error pages. They name the status and nothing else: no backend address,
- * no exception, no version.
+ * The proxy's own small error pages. They name the status and nothing else: no backend address, no
+ * exception, no version.
  */
 final class ErrorResponses {
 
     static final Response BAD_REQUEST = page(HttpResponseStatus.BAD_REQUEST, "Bad request");
-    static final Response NOT_FOUND = page(HttpResponseStatus.NOT_FOUND, "No route for this host and path");
+    static final Response NOT_FOUND =
+            page(HttpResponseStatus.NOT_FOUND, "No route for this host and path");
     static final Response METHOD_NOT_ALLOWED =
             page(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method not allowed");
     static final Response REQUEST_TIMEOUT =

@@ -9,10 +9,10 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * Rewrites headers as a request crosses the proxy: hop-by-hop fields are removed in both
- * directions (those RFC 9110 §7.6.1 names and those the {@code Connection} field names), and the
- * forwarding fields tell the backend who the client is. Client-supplied forwarding fields are
- * believed only from a trusted proxy.
+ * Rewrites headers as a request crosses the proxy: hop-by-hop fields are removed in both directions
+ * (those RFC 9110 §7.6.1 names and those the {@code Connection} field names), and the forwarding
+ * fields tell the backend who the client is. Client-supplied forwarding fields are believed only
+ * from a trusted proxy.
  */
 public final class ForwardingHeaders {
 
@@ -46,8 +46,8 @@ public final class ForwardingHeaders {
      * @param peerTrusted whether the peer is a trusted proxy whose forwarding fields are kept
      * @param secure whether the client connection is TLS
      * @param webSocket whether the request is a WebSocket upgrade that will be tunnelled
-     * @return false when the {@code Connection} field names a header the proxy must keep, in
-     *     which case the request is refused
+     * @return false when the {@code Connection} field names a header the proxy must keep, in which
+     *     case the request is refused
      */
     public static boolean prepareRequest(
             HttpHeaders headers,

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts open client connections, in all and per client address, and refuses a new one beyond
- * either cap. Shared by every listener and event loop. Memory stays bounded however many
- * addresses connect: an address has an entry only while it holds an open connection, so there are
- * never more entries than {@code max_connections}.
+ * either cap. Shared by every listener and event loop. Memory stays bounded however many addresses
+ * connect: an address has an entry only while it holds an open connection, so there are never more
+ * entries than {@code max_connections}.
  */
 public final class ConnectionGuard {
 
@@ -30,7 +30,10 @@ public final class ConnectionGuard {
         this.maxConnectionsPerIp = maxConnectionsPerIp;
     }
 
-    /** Admits a connection from the address, or says which cap it hit; admitted ones must be released. */
+    /**
+     * Admits a connection from the address, or says which cap it hit; admitted ones must be
+     * released.
+     */
     public Admission tryAdmit(InetAddress address) {
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();

@@ -135,13 +135,18 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
             return false;
         }
         ChannelHandlerContext ctx = context;
-        if (ctx == null || internalBuffer().readableBytes() == 0) {
+        if (ctx == null) {
             return false;
         }
-        try {
-            channelRead(ctx, Unpooled.EMPTY_BUFFER);
-        } catch (Exception e) {
-            ctx.fireExceptionCaught(e);
+        if (internalBuffer().readableBytes() > 0) {
+            try {
+                channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            } catch (Exception e) {
+                ctx.fireExceptionCaught(e);
+            }
+        }
+        if (state == State.START || state == State.HEAD) {
+            ctx.read();
         }
         return state != State.START;
     }
@@ -160,6 +165,25 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
                 ctx.fireExceptionCaught(e);
             }
         }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ctx.read();
+        super.channelActive(ctx);
+    }
+
+    /**
+     * Reads on while a request head is incomplete; during a body, the next handler decides when to
+     * read, and while paused nobody reads, so pipelined input stays bounded.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        discardSomeReadBytes();
+        if (state == State.START || state == State.HEAD) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override

@@ -1,0 +1,69 @@
+package dev.portcullis.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import java.net.InetAddress;
+
+/**
+ * The client side of an exchange, as {@link ProxyExchange} sees it: how to answer and how to ask
+ * for more of the request. Implemented by the HTTP/1.1 connection handler (and by an HTTP/2
+ * stream), which own the protocol's rules about framing and keep-alive.
+ */
+interface ClientConnection {
+
+    EventLoop eventLoop();
+
+    ByteBufAllocator alloc();
+
+    InetAddress peerAddress();
+
+    boolean secure();
+
+    String listenerName();
+
+    /** Whether writes to the client go through without queueing. */
+    boolean isWritable();
+
+    /** Sends {@code 100 Continue} so the client starts sending its body. */
+    void writeContinue();
+
+    /**
+     * Writes a final response head, after setting its framing and connection fields.
+     *
+     * @param close whether the connection closes after this response
+     */
+    void writeResponseHead(HttpRequest request, HttpResponse response, boolean close);
+
+    /** Writes a part of the response body; the caller flushes. */
+    void writeResponseContent(HttpContent content);
+
+    void flush();
+
+    /** Asks the client for the next part of the request body. */
+    void readRequestBody();
+
+    /**
+     * The exchange is over. The connection serves the next request, or closes once what was written
+     * is flushed.
+     */
+    void exchangeFinished(ProxyExchange exchange, boolean keepAlive);
+
+    /** Closes at once, so that an incomplete response cannot look complete. */
+    void abort();
+
+    /** Whether the client's request and protocol allow keeping the connection open after it. */
+    boolean keepAliveRequested(HttpRequest request);
+
+    /** Stops HTTP on the connection: from now on bytes go both ways as they are. */
+    void startTunnel(ProxyExchange exchange);
+
+    /** Writes raw bytes after {@link #startTunnel}. */
+    void writeTunnel(ByteBuf data);
+
+    /** Asks the client for more raw bytes after {@link #startTunnel}. */
+    void readTunnel();
+}

@@ -1,0 +1,444 @@
+package dev.portcullis.server;
+
+import dev.portcullis.filter.Exchange;
+import dev.portcullis.filter.Response;
+import dev.portcullis.filter.SecurityEventLog;
+import dev.portcullis.metrics.MeterNames;
+import dev.portcullis.metrics.RateLimitedLog;
+import dev.portcullis.net.ForwardingHeaderNames;
+import dev.portcullis.route.Route;
+import dev.portcullis.server.h1.Http1RequestDecoder;
+import dev.portcullis.server.h1.Http1ResponseEncoder;
+import dev.portcullis.server.h1.RejectedRequest;
+import dev.portcullis.server.h1.RequestRejection;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one HTTP/1.1 client connection: one exchange at a time, keep-alive between them, and the
+ * connection's own timers.
+ *
+ * <p>Sits last in the pipeline, after {@link Http1RequestDecoder} and {@link Http1ResponseEncoder}.
+ * It consumes every message it receives: request heads start an exchange, body parts go to it, a
+ * {@link RejectedRequest} is answered with its status and the connection closed. Pipelined requests
+ * wait in the decoder until the current response is complete, so responses leave in request order.
+ *
+ * <p>Timers: {@code header_timeout} runs from the first byte of a request head (or from accept) to
+ * its end, and a client that is too slow gets 408 (slowloris); {@code idle_timeout} closes a
+ * keep-alive connection that sends nothing between requests.
+ */
+final class Http1Connection extends ChannelInboundHandlerAdapter implements ClientConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Http1Connection.class);
+    private static final RateLimitedLog UNEXPECTED =
+            new RateLimitedLog(LOG, Duration.ofSeconds(10));
+
+    private enum Timer {
+        NONE,
+        HEADER,
+        IDLE
+    }
+
+    private final ListenerContext listener;
+    private final Http1RequestDecoder decoder;
+    private final Http1ResponseEncoder encoder;
+    private @Nullable ChannelHandlerContext context;
+    private @Nullable ProxyExchange current;
+    private boolean keepAliveWanted;
+    private boolean headStarted;
+    private boolean closing;
+    private @Nullable ScheduledFuture<?> timer;
+    private Timer timerKind = Timer.NONE;
+    private InetAddress peer = InetAddress.getLoopbackAddress();
+
+    Http1Connection(
+            ListenerContext listener, Http1RequestDecoder decoder, Http1ResponseEncoder encoder) {
+        this.listener = listener;
+        this.decoder = decoder;
+        this.encoder = encoder;
+    }
+
+    private ChannelHandlerContext ctx() {
+        ChannelHandlerContext ctx = context;
+        if (ctx == null) {
+            throw new IllegalStateException("not in a pipeline");
+        }
+        return ctx;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+            peer = remote.getAddress();
+        }
+        arm(Timer.HEADER);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == Http1RequestDecoder.HEAD_STARTED) {
+            headStarted = true;
+            arm(Timer.HEADER);
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            headStarted = false;
+            arm(Timer.NONE);
+            startExchange(request);
+        } else if (msg instanceof HttpContent content) {
+            ProxyExchange exchange = current;
+            if (exchange == null) {
+                content.release();
+            } else {
+                exchange.onRequestContent(content);
+            }
+        } else if (msg instanceof RejectedRequest rejected) {
+            reject(rejected.rejection());
+        } else if (msg instanceof ByteBuf data) {
+            ProxyExchange exchange = current;
+            if (exchange != null && exchange.isTunnel()) {
+                exchange.onClientTunnelData(data);
+            } else {
+                data.release();
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ProxyExchange exchange = current;
+        if (exchange != null) {
+            if (exchange.isTunnel()) {
+                exchange.onClientTunnelReadComplete();
+            } else {
+                exchange.onClientReadComplete();
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ProxyExchange exchange = current;
+        if (exchange != null) {
+            exchange.onClientWritabilityChanged(ctx.channel().isWritable());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        arm(Timer.NONE);
+        ProxyExchange exchange = current;
+        current = null;
+        if (exchange != null) {
+            exchange.clientClosed();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            // Resets and broken pipes are everyday events on a public port.
+            LOG.debug("client connection {} failed: {}", ctx.channel(), cause.toString());
+        } else {
+            UNEXPECTED.warn(
+                    "Unexpected error on a client connection, closing it: {}", cause.toString());
+            LOG.debug("unexpected error on {}", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+
+    // ---------------------------------------------------------------- exchanges
+
+    private void startExchange(HttpRequest request) {
+        long now = System.nanoTime();
+        ServingState state = listener.state();
+        HttpHeaders headers = request.headers();
+        String hostHeader = headers.get(HttpHeaderNames.HOST);
+        String host = hostHeader == null ? "" : HostAuthority.normalizedHost(hostHeader);
+        String uri = request.uri();
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        keepAliveWanted = HttpUtil.isKeepAlive(request);
+        InetAddress client = state.clientAddresses().resolve(peer, headers);
+        String incomingId = headers.get(ForwardingHeaderNames.X_REQUEST_ID);
+        String requestId =
+                incomingId != null && RequestIds.isAcceptable(incomingId)
+                        ? incomingId
+                        : RequestIds.next();
+        Route route = state.routes().match(host, path);
+        RouteTarget target = route == null ? null : state.target(route);
+        Exchange exchange =
+                new Exchange(
+                        request,
+                        host,
+                        path,
+                        client,
+                        peer,
+                        listener.secure(),
+                        listener.name(),
+                        route == null ? "-" : route.name(),
+                        requestId,
+                        now);
+        ProxyExchange proxied = new ProxyExchange(this, state, request, exchange, target);
+        current = proxied;
+        proxied.start();
+    }
+
+    private void reject(RequestRejection rejection) {
+        RequestRejection.Kind kind = rejection.kind();
+        listener.blocked(kind).increment();
+        SecurityEventLog.frontEndRejection(
+                peer.getHostAddress(),
+                reasonOf(kind),
+                rejection.name().toLowerCase(java.util.Locale.ROOT),
+                rejection.status().code(),
+                listener.name());
+        ProxyExchange exchange = current;
+        Response page = ErrorResponses.forStatus(rejection.status());
+        if (exchange != null) {
+            exchange.onRequestBroken(page);
+        } else {
+            writeStandalone(page);
+        }
+    }
+
+    private static String reasonOf(RequestRejection.Kind kind) {
+        return switch (kind) {
+            case SMUGGLING -> MeterNames.REASON_SMUGGLING;
+            case LIMIT -> MeterNames.REASON_LIMIT;
+            case MALFORMED -> MeterNames.REASON_MALFORMED;
+        };
+    }
+
+    /** Answers outside any exchange (a refused request head, a timeout) and closes. */
+    private void writeStandalone(Response page) {
+        ChannelHandlerContext ctx = ctx();
+        closing = true;
+        arm(Timer.NONE);
+        DefaultFullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, page.status(), page.body());
+        response.headers().set(page.headers());
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, page.bodyLength());
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        encoder.answeringHead(false);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    private void arm(Timer kind) {
+        ScheduledFuture<?> previous = timer;
+        if (previous != null) {
+            previous.cancel(false);
+            timer = null;
+        }
+        timerKind = kind;
+        if (kind == Timer.NONE) {
+            return;
+        }
+        Duration delay =
+                kind == Timer.HEADER
+                        ? listener.state().limits().headerTimeout()
+                        : listener.state().limits().idleTimeout();
+        timer = ctx().executor().schedule(this::onTimer, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void onTimer() {
+        timer = null;
+        Timer kind = timerKind;
+        timerKind = Timer.NONE;
+        if (current != null || closing) {
+            return;
+        }
+        if (kind == Timer.HEADER && headStarted) {
+            listener.blocked(RequestRejection.Kind.LIMIT).increment();
+            SecurityEventLog.frontEndRejection(
+                    peer.getHostAddress(),
+                    MeterNames.REASON_LIMIT,
+                    "header_timeout",
+                    408,
+                    listener.name());
+            writeStandalone(ErrorResponses.REQUEST_TIMEOUT);
+        } else {
+            ctx().close();
+        }
+    }
+
+    // ---------------------------------------------------------------- ClientConnection
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx().channel().eventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return ctx().alloc();
+    }
+
+    @Override
+    public InetAddress peerAddress() {
+        return peer;
+    }
+
+    @Override
+    public boolean secure() {
+        return listener.secure();
+    }
+
+    @Override
+    public String listenerName() {
+        return listener.name();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx().channel().isWritable();
+    }
+
+    @Override
+    public void writeContinue() {
+        encoder.answeringHead(false);
+        ctx().writeAndFlush(
+                        new DefaultFullHttpResponse(
+                                HttpVersion.HTTP_1_1,
+                                HttpResponseStatus.CONTINUE,
+                                Unpooled.EMPTY_BUFFER),
+                        ctx().voidPromise());
+    }
+
+    @Override
+    public void writeResponseHead(HttpRequest request, HttpResponse response, boolean close) {
+        boolean head = request.method() == HttpMethod.HEAD;
+        boolean http10 = request.protocolVersion() == HttpVersion.HTTP_1_0 && !keepAliveWanted;
+        HttpHeaders headers = response.headers();
+        boolean informational = response.status().code() < 200;
+        if (!informational) {
+            boolean chunked = HttpUtil.isTransferEncodingChunked(response);
+            boolean hasLength = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
+            boolean clientChunks = request.protocolVersion() == HttpVersion.HTTP_1_1;
+            if (chunked && !clientChunks) {
+                headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+                close = true;
+            } else if (!chunked
+                    && !hasLength
+                    && Http1ResponseEncoder.mayHaveBody(false, response.status())) {
+                if (clientChunks) {
+                    headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                } else {
+                    // An HTTP/1.0 client learns where the body ends by the close.
+                    close = true;
+                }
+            }
+            if (close || http10) {
+                closing = true;
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            } else if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        encoder.answeringHead(head);
+        ctx().write(response, ctx().voidPromise());
+    }
+
+    @Override
+    public void writeResponseContent(HttpContent content) {
+        ctx().write(content, ctx().voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        ctx().flush();
+    }
+
+    @Override
+    public void readRequestBody() {
+        ctx().read();
+    }
+
+    @Override
+    public void exchangeFinished(ProxyExchange exchange, boolean keepAlive) {
+        if (current == exchange) {
+            current = null;
+        }
+        ChannelHandlerContext ctx = ctx();
+        if (closing || !keepAlive || !ctx.channel().isActive()) {
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        arm(Timer.IDLE);
+        decoder.resume();
+    }
+
+    @Override
+    public void abort() {
+        closing = true;
+        ChannelHandlerContext ctx = ctx();
+        ctx.flush();
+        ctx.close();
+    }
+
+    @Override
+    public boolean keepAliveRequested(HttpRequest request) {
+        return keepAliveWanted;
+    }
+
+    @Override
+    public void startTunnel(ProxyExchange exchange) {
+        ChannelHandlerContext ctx = ctx();
+        arm(Timer.NONE);
+        ctx.pipeline().remove(encoder);
+        decoder.switchToTunnel();
+    }
+
+    @Override
+    public void writeTunnel(ByteBuf data) {
+        ctx().write(data, ctx().voidPromise());
+    }
+
+    @Override
+    public void readTunnel() {
+        ctx().read();
+    }
+}
