@@ -1,0 +1,54 @@
+package dev.portcullis.demo;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
+
+/**
+ * Builds the pipeline of one demo connection. The channel does not read on its own ({@code
+ * AUTO_READ} is off): {@link FlowControlHandler} hands {@link DemoRequestHandler} one message per
+ * {@code read()}, so a request is answered before the next one is looked at, and an upload is read
+ * only as fast as it is counted.
+ */
+final class DemoChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    private static final String KEEP_ALIVE = "keep-alive";
+    private static final String CHUNKED_WRITER = "chunked-writer";
+    private static final String FLOW_CONTROL = "flow-control";
+
+    private final String backend;
+    private final byte[] page;
+    private final ChannelGroup channels;
+
+    DemoChannelInitializer(String backend, byte[] page, ChannelGroup channels) {
+        this.backend = backend;
+        this.page = page;
+        this.channels = channels;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        channels.add(channel);
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("codec", new HttpServerCodec());
+        pipeline.addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
+        pipeline.addLast(CHUNKED_WRITER, new ChunkedWriteHandler());
+        pipeline.addLast(FLOW_CONTROL, new FlowControlHandler());
+        pipeline.addLast("requests", new DemoRequestHandler(backend, page));
+    }
+
+    /**
+     * Removes the handlers that only make sense for HTTP exchanges, once a connection has become a
+     * WebSocket (the handshaker has already replaced the codec).
+     */
+    static void dropHttpHandlers(ChannelPipeline pipeline) {
+        pipeline.remove(KEEP_ALIVE);
+        pipeline.remove(CHUNKED_WRITER);
+        pipeline.remove(FLOW_CONTROL);
+    }
+}
