@@ -98,7 +98,7 @@ public final class AdminServer implements AutoCloseable {
         channels.add(channel);
         serverChannel = channel;
         InetSocketAddress address = (InetSocketAddress) channel.localAddress();
-        LOG.info("admin listener bound to {}", address);
+        LOG.info("admin listener bound to {}", new BindAddress(bind.host(), address.getPort()));
         return address;
     }
 

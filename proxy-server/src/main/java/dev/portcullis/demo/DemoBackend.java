@@ -96,7 +96,10 @@ public final class DemoBackend implements AutoCloseable {
         }
         channels.add(bound.channel());
         InetSocketAddress address = (InetSocketAddress) bound.channel().localAddress();
-        LOG.info("demo backend {} listening on {}", name, address);
+        LOG.info(
+                "demo backend {} listening on {}",
+                name,
+                new BindAddress(bind.host(), address.getPort()));
         return new DemoBackend(name, address, group, channels);
     }
 

@@ -4,7 +4,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -20,6 +23,7 @@ final class DemoChannelInitializer extends ChannelInitializer<SocketChannel> {
     private static final String KEEP_ALIVE = "keep-alive";
     private static final String CHUNKED_WRITER = "chunked-writer";
     private static final String FLOW_CONTROL = "flow-control";
+    private static final String EXPECT_CONTINUE = "expect-continue";
 
     private final String backend;
     private final byte[] page;
@@ -39,6 +43,9 @@ final class DemoChannelInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
         pipeline.addLast(CHUNKED_WRITER, new ChunkedWriteHandler());
         pipeline.addLast(FLOW_CONTROL, new FlowControlHandler());
+        // After flow control, so that a 100 Continue is sent only once the answers before it
+        // have left, and through the chunked writer's queue.
+        pipeline.addLast(EXPECT_CONTINUE, new BackendExpectContinueHandler(backend));
         pipeline.addLast("requests", new DemoRequestHandler(backend, page));
     }
 
@@ -50,5 +57,27 @@ final class DemoChannelInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.remove(KEEP_ALIVE);
         pipeline.remove(CHUNKED_WRITER);
         pipeline.remove(FLOW_CONTROL);
+        pipeline.remove(EXPECT_CONTINUE);
+    }
+
+    /**
+     * Answers {@code Expect: 100-continue}, naming the backend like every other response. It never
+     * refuses an expectation it understands, so only the acceptance needs the header.
+     */
+    private static final class BackendExpectContinueHandler
+            extends HttpServerExpectContinueHandler {
+
+        private final String backend;
+
+        BackendExpectContinueHandler(String backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        protected HttpResponse acceptMessage(HttpRequest request) {
+            HttpResponse accept = super.acceptMessage(request);
+            accept.headers().set(DemoRequestHandler.BACKEND_HEADER, backend);
+            return accept;
+        }
     }
 }

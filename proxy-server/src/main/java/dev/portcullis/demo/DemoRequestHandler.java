@@ -258,7 +258,10 @@ final class DemoRequestHandler extends ChannelInboundHandlerAdapter {
                         HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             FullHttpResponse refusal =
                     json(ctx, head, HttpResponseStatus.UPGRADE_REQUIRED, "use a WebSocket client");
-            refusal.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            // RFC 9110 §7.8: Upgrade goes with the matching Connection option.
+            refusal.headers()
+                    .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
+                    .add(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             send(ctx, refusal);
             return;
         }

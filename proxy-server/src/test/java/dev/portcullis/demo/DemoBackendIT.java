@@ -115,6 +115,20 @@ class DemoBackendIT {
     }
 
     @Test
+    void echo_expectContinue_readsTheBodyAfterInterimAnswer() throws Exception {
+        HttpRequest request =
+                request("/echo")
+                        .expectContinue(true)
+                        .POST(BodyPublishers.ofString("hello"))
+                        .build();
+
+        HttpResponse<String> response = CLIENT.send(request, BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(TestJson.parseObject(response.body())).containsEntry("body_length", 5L);
+    }
+
+    @Test
     void bytes_count_sendsExactlyThatManyWithContentLength() throws Exception {
         int size = 3 * RepeatingBytesInput.CHUNK_BYTES + 123;
 
