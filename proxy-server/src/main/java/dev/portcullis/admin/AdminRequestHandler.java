@@ -57,9 +57,9 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         DecoderResult decoded = request.decoderResult();
         if (decoded.isFailure()) {
+            // The decoder discards what follows, so the refusal is the connection's last answer.
             FullHttpResponse refusal =
                     response(ctx.alloc(), request, malformed(decoded.cause()), false);
-            HttpUtil.setKeepAlive(refusal, false);
             ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             return;
         }
@@ -75,8 +75,7 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
         } else {
             response = response(ctx.alloc(), request, invoke(endpoint, request, path), true);
         }
-        // HttpServerKeepAliveHandler closes the connection after this response when the request
-        // asked for that.
+        // HttpServerKeepAliveHandler closes the connection after a response that does not keep it.
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
@@ -122,7 +121,8 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
      * Builds the response to {@code request}. A HEAD request gets the headers the GET would have,
      * {@code Content-Length} included, and no body.
      *
-     * @param decoded whether the request decoded, so that its version and method can be trusted
+     * @param decoded whether the request decoded, so that its version, method and keep-alive choice
+     *     can be trusted
      */
     private static FullHttpResponse response(
             ByteBufAllocator alloc, FullHttpRequest request, AdminReply reply, boolean decoded) {
@@ -135,9 +135,7 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
         headers.set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, length);
         headers.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-        if (decoded) {
-            HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(request));
-        }
+        HttpUtil.setKeepAlive(response, decoded && HttpUtil.isKeepAlive(request));
         return response;
     }
 }

@@ -83,7 +83,8 @@ public final class DemoBackend implements AutoCloseable {
                         // DemoRequestHandler asks for each message itself.
                         .childOption(ChannelOption.AUTO_READ, false)
                         .childHandler(
-                                new DemoChannelInitializer(name, DemoPage.render(name), channels))
+                                new DemoChannelInitializer(
+                                        new DemoResponses(name), DemoPage.render(name), channels))
                         .bind(bind.toSocketAddress())
                         .awaitUninterruptibly();
         if (!bound.isSuccess()) {

@@ -25,12 +25,12 @@ final class DemoChannelInitializer extends ChannelInitializer<SocketChannel> {
     private static final String FLOW_CONTROL = "flow-control";
     private static final String EXPECT_CONTINUE = "expect-continue";
 
-    private final String backend;
+    private final DemoResponses responses;
     private final byte[] page;
     private final ChannelGroup channels;
 
-    DemoChannelInitializer(String backend, byte[] page, ChannelGroup channels) {
-        this.backend = backend;
+    DemoChannelInitializer(DemoResponses responses, byte[] page, ChannelGroup channels) {
+        this.responses = responses;
         this.page = page;
         this.channels = channels;
     }
@@ -45,8 +45,8 @@ final class DemoChannelInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast(FLOW_CONTROL, new FlowControlHandler());
         // After flow control, so that a 100 Continue is sent only once the answers before it
         // have left, and through the chunked writer's queue.
-        pipeline.addLast(EXPECT_CONTINUE, new BackendExpectContinueHandler(backend));
-        pipeline.addLast("requests", new DemoRequestHandler(backend, page));
+        pipeline.addLast(EXPECT_CONTINUE, new BackendExpectContinueHandler(responses.backend()));
+        pipeline.addLast("requests", new DemoRequestHandler(responses, page));
     }
 
     /**
@@ -76,7 +76,7 @@ final class DemoChannelInitializer extends ChannelInitializer<SocketChannel> {
         @Override
         protected HttpResponse acceptMessage(HttpRequest request) {
             HttpResponse accept = super.acceptMessage(request);
-            accept.headers().set(DemoRequestHandler.BACKEND_HEADER, backend);
+            accept.headers().set(DemoResponses.BACKEND_HEADER, backend);
             return accept;
         }
     }
