@@ -1,0 +1,41 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.config.ConfigLoader;
+import dev.portcullis.config.ConfigResult;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code portcullis run --config FILE}: serves until SIGTERM or SIGINT. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Run the proxy with a configuration file.")
+final class RunCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "The YAML configuration file (default: ${DEFAULT-VALUE}).",
+            defaultValue = "config/portcullis.yaml")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigResult result = ConfigLoader.load(config, System.getenv());
+        if (result instanceof ConfigResult.Invalid invalid) {
+            ValidateCommand.printProblems(spec.commandLine().getErr(), config, invalid);
+            return ValidateCommand.INVALID;
+        }
+        try (ProxyLauncher launcher =
+                ProxyLauncher.start(((ConfigResult.Valid) result).config(), config.toString())) {
+            launcher.awaitShutdown();
+        }
+        return 0;
+    }
+}
