@@ -166,8 +166,14 @@ final class MappingReader {
      * @param itemName what one item is, in the singular, for the "needs at least one" problem
      */
     List<MappingReader> requiredItems(String key, String itemName, String... itemKeys) {
-        if (!has(key)) {
+        YamlNode.@Nullable Entry entry = entry(key);
+        if (entry == null) {
             problems.add(pathOf(key), line, "required key is missing");
+            return List.of();
+        }
+        if (!(entry.value() instanceof YamlNode.Sequence) && !entry.value().isEmpty()) {
+            problems.add(
+                    pathOf(key), lineOf(key), "must be a list, not " + describe(entry.value()));
             return List.of();
         }
         List<YamlNode> items = items(key);
@@ -207,12 +213,16 @@ final class MappingReader {
 
     /**
      * Parses one scalar, reporting a node that is not a single value, a value that is empty, or a
-     * value the parser refuses.
+     * value the parser refuses. A value already reported (its substitution failed) is skipped.
      */
     static <T> @Nullable T parseScalar(
             YamlNode node, String path, ValueParser<T> parser, Problems problems) {
         if (!(node instanceof YamlNode.Scalar scalar)) {
             problems.add(path, node.line(), mustBeValue(node));
+            return null;
+        }
+        // A value whose substitution failed is reported already; parsing it would only repeat that.
+        if (problems.hasProblemAt(path, node.line())) {
             return null;
         }
         String text = scalar.text();

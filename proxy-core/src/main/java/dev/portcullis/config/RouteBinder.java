@@ -40,7 +40,9 @@ final class RouteBinder {
             if (matchValid) {
                 matches.add(new Located<>(describeMatch(host, prefix), item.path(), item.line()));
             }
-            if (upstream != null) {
+            // With no upstream configured, the problem is there; one per route would only repeat
+            // it.
+            if (upstream != null && !upstreamNames.isEmpty()) {
                 CrossChecks.knownReference(
                         item.located("upstream", upstream), "upstream", upstreamNames, problems);
             }

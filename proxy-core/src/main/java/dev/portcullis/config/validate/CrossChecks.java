@@ -2,6 +2,7 @@ package dev.portcullis.config.validate;
 
 import static dev.portcullis.config.validate.ConfigProblem.quote;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -90,15 +91,17 @@ public final class CrossChecks {
      * the process would fail to bind the second one at start.
      */
     public static void noSharedPorts(List<Located<Endpoint>> binds, Problems problems) {
-        for (int later = 1; later < binds.size(); later++) {
-            Located<Endpoint> second = binds.get(later);
-            for (int earlier = 0; earlier < later; earlier++) {
-                Located<Endpoint> first = binds.get(earlier);
-                if (second.value().clashesWith(first.value())) {
-                    problems.add(second.path(), second.line(), portClash(second, first));
+        Map<Integer, List<Located<Endpoint>>> earlierByPort = new HashMap<>();
+        for (Located<Endpoint> bind : binds) {
+            List<Located<Endpoint>> samePort =
+                    earlierByPort.computeIfAbsent(bind.value().port(), port -> new ArrayList<>());
+            for (Located<Endpoint> earlier : samePort) {
+                if (bind.value().clashesWith(earlier.value())) {
+                    problems.add(bind.path(), bind.line(), portClash(bind, earlier));
                     break;
                 }
             }
+            samePort.add(bind);
         }
     }
 

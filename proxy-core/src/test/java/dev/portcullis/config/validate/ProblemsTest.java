@@ -30,6 +30,16 @@ class ProblemsTest {
     }
 
     @Test
+    void hasProblemAt_matchesPathAndLine() {
+        Problems problems = new Problems();
+        problems.add("limits.max_headers", 2, "x");
+
+        assertThat(problems.hasProblemAt("limits.max_headers", 2)).isTrue();
+        assertThat(problems.hasProblemAt("limits.max_headers", 3)).isFalse();
+        assertThat(problems.hasProblemAt("limits", 2)).isFalse();
+    }
+
+    @Test
     void isEmpty_nothingAdded_isTrue() {
         assertThat(new Problems().isEmpty()).isTrue();
     }
