@@ -19,6 +19,12 @@ final class ConfigBinder {
 
     private static final ValueParser<Integer> EVENT_LOOP_THREADS = Values.integer(0, 1024);
 
+    /**
+     * The admin settings, and where the admin listener binds when it is enabled and its address
+     * parsed, for the shared-port check.
+     */
+    private record Admin(AdminConfig config, @Nullable Located<Endpoint> bind) {}
+
     private ConfigBinder() {}
 
     /** The configuration, or {@code null} when there is any problem, this binding's or earlier. */
@@ -44,11 +50,7 @@ final class ConfigBinder {
         Admin admin = admin(top.section("admin", "enabled", "bind"));
         LoggingConfig logging = logging(top.section("logging", "access_log"));
 
-        List<Located<Endpoint>> binds = new ArrayList<>(listeners.binds());
-        if (admin.bind() != null) {
-            binds.add(admin.bind());
-        }
-        CrossChecks.noSharedPorts(binds, problems);
+        checkSharedPorts(listeners, admin, problems);
 
         if (!problems.isEmpty()) {
             return null;
@@ -62,6 +64,17 @@ final class ConfigBinder {
                 routes,
                 admin.config(),
                 logging);
+    }
+
+    /** The admin listener is checked last, so a clash is reported at {@code admin.bind}. */
+    private static void checkSharedPorts(
+            ListenerBinder.Listeners listeners, Admin admin, Problems problems) {
+        List<Located<Endpoint>> binds = new ArrayList<>(listeners.binds());
+        Located<Endpoint> adminBind = admin.bind();
+        if (adminBind != null) {
+            binds.add(adminBind);
+        }
+        CrossChecks.noSharedPorts(binds, problems);
     }
 
     private static ServerConfig server(MappingReader section) {
@@ -84,12 +97,6 @@ final class ConfigBinder {
         }
         return new ClientIpConfig(trusted);
     }
-
-    /**
-     * The admin settings, and where the admin listener binds when it is enabled and its address
-     * parsed, for the shared-port check.
-     */
-    private record Admin(AdminConfig config, @Nullable Located<Endpoint> bind) {}
 
     private static Admin admin(MappingReader section) {
         boolean enabled = section.value("enabled", Values.bool(), Boolean.TRUE);

@@ -146,14 +146,18 @@ final class MappingReader {
      * not single values are reported and left out.
      */
     List<Located<YamlNode.Scalar>> scalarItems(String key) {
-        List<Located<YamlNode.Scalar>> scalars = new ArrayList<>();
         List<YamlNode> items = items(key);
+        if (items == null) {
+            return List.of();
+        }
+        List<Located<YamlNode.Scalar>> scalars = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
+            YamlNode item = items.get(i);
             String itemPath = YamlPath.index(pathOf(key), i);
-            if (items.get(i) instanceof YamlNode.Scalar scalar) {
+            if (item instanceof YamlNode.Scalar scalar) {
                 scalars.add(new Located<>(scalar, itemPath, scalar.line()));
             } else {
-                problems.add(itemPath, items.get(i).line(), mustBeValue(items.get(i)));
+                problems.add(itemPath, item.line(), mustBeValue(item));
             }
         }
         return scalars;
@@ -166,17 +170,14 @@ final class MappingReader {
      * @param itemName what one item is, in the singular, for the "needs at least one" problem
      */
     List<MappingReader> requiredItems(String key, String itemName, String... itemKeys) {
-        YamlNode.@Nullable Entry entry = entry(key);
-        if (entry == null) {
+        if (!has(key)) {
             problems.add(pathOf(key), line, "required key is missing");
             return List.of();
         }
-        if (!(entry.value() instanceof YamlNode.Sequence) && !entry.value().isEmpty()) {
-            problems.add(
-                    pathOf(key), lineOf(key), "must be a list, not " + describe(entry.value()));
+        List<YamlNode> items = items(key);
+        if (items == null) {
             return List.of();
         }
-        List<YamlNode> items = items(key);
         if (items.isEmpty()) {
             problems.add(pathOf(key), lineOf(key), "needs at least one " + itemName);
         }
@@ -199,7 +200,11 @@ final class MappingReader {
         return readers;
     }
 
-    private List<YamlNode> items(String key) {
+    /**
+     * The items of the list under {@code key}: none when the key is absent or empty, {@code null}
+     * (reported) when it holds something other than a list.
+     */
+    private @Nullable List<YamlNode> items(String key) {
         YamlNode.@Nullable Entry entry = entry(key);
         if (entry == null || entry.value().isEmpty()) {
             return List.of();
@@ -208,7 +213,7 @@ final class MappingReader {
             return sequence.items();
         }
         problems.add(pathOf(key), lineOf(key), "must be a list, not " + describe(entry.value()));
-        return List.of();
+        return null;
     }
 
     /**
