@@ -7,4 +7,13 @@ import org.jspecify.annotations.Nullable;
  *
  * @param bind where it listens, or {@code null} when {@code admin.enabled} is false
  */
-public record AdminConfig(@Nullable BindAddress bind) {}
+public record AdminConfig(@Nullable BindAddress bind) {
+
+    /** Where the admin listener binds unless told otherwise: the loopback address only. */
+    public static final BindAddress DEFAULT_BIND = new BindAddress("127.0.0.1", 9901);
+
+    /** The settings used when the section is left out: enabled on {@link #DEFAULT_BIND}. */
+    public static AdminConfig defaults() {
+        return new AdminConfig(DEFAULT_BIND);
+    }
+}

@@ -10,6 +10,9 @@ import java.net.URI;
  */
 public record BackendConfig(URI url, int weight) {
 
+    /** The weight of a backend that does not give one. */
+    public static final int DEFAULT_WEIGHT = 1;
+
     public String host() {
         String host = url.getHost();
         if (host.startsWith("[") && host.endsWith("]")) {

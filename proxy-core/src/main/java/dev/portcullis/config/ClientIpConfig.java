@@ -13,4 +13,9 @@ public record ClientIpConfig(List<Cidr> trustedProxies) {
     public ClientIpConfig {
         trustedProxies = List.copyOf(trustedProxies);
     }
+
+    /** The settings used when the section is left out: no proxy is trusted. */
+    public static ClientIpConfig defaults() {
+        return new ClientIpConfig(List.of());
+    }
 }

@@ -23,4 +23,18 @@ public record LimitsConfig(
         int maxHeaders,
         ByteSize maxBodyBytes,
         Duration headerTimeout,
-        Duration idleTimeout) {}
+        Duration idleTimeout) {
+
+    /** The limits used for every key left out of the section. */
+    public static LimitsConfig defaults() {
+        return new LimitsConfig(
+                20_000,
+                200,
+                ByteSize.ofKibibytes(8),
+                ByteSize.ofKibibytes(16),
+                100,
+                ByteSize.ofMebibytes(10),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60));
+    }
+}

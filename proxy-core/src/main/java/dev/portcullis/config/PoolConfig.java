@@ -10,4 +10,10 @@ import java.time.Duration;
  * @param idleTimeout an idle pooled connection is closed after this; keep it below the backend's
  *     own keep-alive timeout
  */
-public record PoolConfig(int maxIdlePerLoop, Duration idleTimeout) {}
+public record PoolConfig(int maxIdlePerLoop, Duration idleTimeout) {
+
+    /** The pool settings used for every key left out of the section. */
+    public static PoolConfig defaults() {
+        return new PoolConfig(32, Duration.ofSeconds(15));
+    }
+}

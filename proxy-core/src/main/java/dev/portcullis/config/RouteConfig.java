@@ -12,4 +12,8 @@ import org.jspecify.annotations.Nullable;
  *     /api} and {@code /api/x}, not {@code /apix}); {@code /} matches every path
  * @param upstream name of the upstream that serves the route
  */
-public record RouteConfig(String name, @Nullable String host, String pathPrefix, String upstream) {}
+public record RouteConfig(String name, @Nullable String host, String pathPrefix, String upstream) {
+
+    /** The prefix of a route that does not give one: every path. */
+    public static final String DEFAULT_PATH_PREFIX = "/";
+}

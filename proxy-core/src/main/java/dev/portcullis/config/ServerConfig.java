@@ -6,4 +6,10 @@ package dev.portcullis.config;
  * @param eventLoopThreads number of event loop threads; 0 means one per available core
  * @param transport which I/O transport to use
  */
-public record ServerConfig(int eventLoopThreads, TransportChoice transport) {}
+public record ServerConfig(int eventLoopThreads, TransportChoice transport) {
+
+    /** The settings used when the section is left out: one event loop per core, {@code auto}. */
+    public static ServerConfig defaults() {
+        return new ServerConfig(0, TransportChoice.AUTO);
+    }
+}

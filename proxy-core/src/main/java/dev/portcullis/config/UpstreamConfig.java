@@ -18,4 +18,10 @@ public record UpstreamConfig(
     public UpstreamConfig {
         backends = List.copyOf(backends);
     }
+
+    /** The policy of an upstream that does not name one. */
+    public static final BalancePolicy DEFAULT_BALANCE = BalancePolicy.ROUND_ROBIN;
+
+    /** The retries of an upstream that does not give a number. */
+    public static final int DEFAULT_RETRIES = 1;
 }
