@@ -48,7 +48,8 @@ final class DemoCommand implements Callable<Integer> {
             ValidateCommand.printProblems(spec.commandLine().getErr(), Path.of(source), invalid);
             return ValidateCommand.INVALID;
         }
-        try (DemoBackend first = DemoBackend.start("backend-1", new BindAddress("127.0.0.1", 9001));
+        try (DemoBackend first =
+                        DemoBackend.start("backend-1", new BindAddress("127.0.0.1", 9001));
                 DemoBackend second =
                         DemoBackend.start("backend-2", new BindAddress("127.0.0.1", 9002));
                 ProxyLauncher launcher =
@@ -76,7 +77,10 @@ final class DemoCommand implements Callable<Integer> {
                         + second.address().getPort());
         out.println("  try:");
         out.println("    curl -i " + base + "/                      (round robin over both)");
-        out.println("    curl -s " + base + "/echo                  (the request as the backend saw it)");
+        out.println(
+                "    curl -s "
+                        + base
+                        + "/echo                  (the request as the backend saw it)");
         out.println("    curl -i " + base + "/bytes/1048576 -o /dev/null  (streamed download)");
         out.println(
                 "    curl -i -X POST --data-binary @/dev/zero -H 'Content-Length: 2000000' "
@@ -88,7 +92,10 @@ final class DemoCommand implements Callable<Integer> {
                         + "  (400: smuggling-shaped request refused)");
         InetSocketAddress admin = launcher.adminAddress();
         if (admin != null) {
-            out.println("    curl -s http://127.0.0.1:" + admin.getPort() + "/metrics | grep portcullis_");
+            out.println(
+                    "    curl -s http://127.0.0.1:"
+                            + admin.getPort()
+                            + "/metrics | grep portcullis_");
         }
         out.println("  Ctrl-C stops it.");
         out.flush();

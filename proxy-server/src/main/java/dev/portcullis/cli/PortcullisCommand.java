@@ -19,6 +19,7 @@ final class PortcullisCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(
-                new picocli.CommandLine(this), "a command is required: run, validate, demo or version");
+                new picocli.CommandLine(this),
+                "a command is required: run, validate, demo or version");
     }
 }

@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the proxy with its metrics registry and admin listener, and stops all of it on SIGTERM
- * or SIGINT (through a shutdown hook) or on {@link #close()}.
+ * Starts the proxy with its metrics registry and admin listener, and stops all of it on SIGTERM or
+ * SIGINT (through a shutdown hook) or on {@link #close()}.
  */
 final class ProxyLauncher implements AutoCloseable {
 
@@ -68,7 +68,9 @@ final class ProxyLauncher implements AutoCloseable {
         AdminServer admin = new AdminServer(adminBind, registry, () -> true);
         try {
             InetSocketAddress address = admin.start();
-            LOG.info("Admin listener on {} (/healthz, /readyz, /metrics)", adminBind.host() + ":" + address.getPort());
+            LOG.info(
+                    "Admin listener on {} (/healthz, /readyz, /metrics)",
+                    adminBind.host() + ":" + address.getPort());
             return new ProxyLauncher(server, admin, address);
         } catch (RuntimeException e) {
             admin.close();

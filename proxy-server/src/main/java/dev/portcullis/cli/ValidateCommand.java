@@ -1,9 +1,9 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.config.ConfigLoader;
-import dev.portcullis.config.ConfigProblem;
 import dev.portcullis.config.ConfigResult;
 import dev.portcullis.config.ConfigSummary;
+import dev.portcullis.config.validate.ConfigProblem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code portcullis validate FILE}: exit 0 with a one-line summary, or exit 2 after printing
- * every problem with its YAML path and line.
+ * {@code portcullis validate FILE}: exit 0 with a one-line summary, or exit 2 after printing every
+ * problem with its YAML path and line.
  */
 @Command(
         name = "validate",
@@ -44,7 +44,8 @@ final class ValidateCommand implements Callable<Integer> {
 
     static void printProblems(PrintWriter err, Path file, ConfigResult.Invalid invalid) {
         int count = invalid.problems().size();
-        err.println(file + " is not valid (" + count + (count == 1 ? " problem" : " problems") + "):");
+        err.println(
+                file + " is not valid (" + count + (count == 1 ? " problem" : " problems") + "):");
         for (ConfigProblem problem : invalid.problems()) {
             err.println("  " + problem);
         }
