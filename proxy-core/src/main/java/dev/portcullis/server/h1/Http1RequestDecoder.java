@@ -144,6 +144,9 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
             } catch (Exception e) {
                 ctx.fireExceptionCaught(e);
             }
+            // Decoding buffered bytes is a read burst of its own: the next handler flushes what it
+            // forwarded when a burst ends, so it must hear of the end as for a socket read.
+            ctx.fireChannelReadComplete();
         }
         if (state == State.START || state == State.HEAD) {
             ctx.read();
