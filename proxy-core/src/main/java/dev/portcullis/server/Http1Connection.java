@@ -18,6 +18,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -111,6 +113,14 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
         if (event == Http1RequestDecoder.HEAD_STARTED) {
             headStarted = true;
             arm(Timer.HEADER);
+            return;
+        }
+        if (event instanceof ChannelInputShutdownEvent) {
+            // The client half-closed. The decoder holds this back while a response is owed, so
+            // what is left is to flush and close; a request cut short ends with the connection.
+            closing = true;
+            arm(Timer.NONE);
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         ctx.fireUserEventTriggered(event);
@@ -393,7 +403,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
 
     @Override
     public void readRequestBody() {
-        ctx().read();
+        readUnlessInputShutdown();
     }
 
     @Override
@@ -439,6 +449,14 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
 
     @Override
     public void readTunnel() {
-        ctx().read();
+        readUnlessInputShutdown();
+    }
+
+    private void readUnlessInputShutdown() {
+        ChannelHandlerContext ctx = ctx();
+        // After a half-close nothing more can arrive, and epoll fails a read request then.
+        if (!(ctx.channel() instanceof DuplexChannel duplex) || !duplex.isInputShutdown()) {
+            ctx.read();
+        }
     }
 }
