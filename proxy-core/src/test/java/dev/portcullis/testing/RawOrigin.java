@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,22 +37,32 @@ public final class RawOrigin implements AutoCloseable {
     /**
      * A complete request as the origin read it.
      *
+     * @param bodyLength the length of its body, after removal of any chunked framing
      * @param connection the number of the connection it came on, from 1 in accept order
      */
     public record Request(
-            String method, String target, HttpHeaders headers, byte[] body, int connection) {}
+            String method, String target, HttpHeaders headers, int bodyLength, int connection) {}
 
-    /** The bytes to answer with, and whether to close the connection after them. */
-    public record Reply(byte[] bytes, boolean close) {
+    /**
+     * The answer to write, one char per byte, and whether to close the connection after it.
+     *
+     * @param text the response bytes as ISO-8859-1 text
+     * @param close whether the origin closes the connection once the answer is written
+     */
+    public record Reply(String text, boolean close) {
 
         /** Answers and keeps the connection for the next request. */
         public static Reply keepOpen(String text) {
-            return new Reply(text.getBytes(StandardCharsets.ISO_8859_1), false);
+            return new Reply(text, false);
         }
 
         /** Answers and closes: the only framing of a response without a length. */
         public static Reply thenClose(String text) {
-            return new Reply(text.getBytes(StandardCharsets.ISO_8859_1), true);
+            return new Reply(text, true);
+        }
+
+        byte[] bytes() {
+            return text.getBytes(StandardCharsets.ISO_8859_1);
         }
     }
 
@@ -113,7 +124,11 @@ public final class RawOrigin implements AutoCloseable {
                 Socket socket = server.accept();
                 int number = connections.incrementAndGet();
                 sockets.add(socket);
-                threads.execute(() -> serve(socket, number));
+                try {
+                    threads.execute(() -> serve(socket, number));
+                } catch (RejectedExecutionException e) {
+                    socket.close();
+                }
             } catch (IOException e) {
                 // Closed by close(): the loop ends.
             }
@@ -138,7 +153,7 @@ public final class RawOrigin implements AutoCloseable {
                                 line[0],
                                 line.length > 1 ? line[1] : "",
                                 head.headers(),
-                                reader.readRequestBody(head.headers()),
+                                reader.readRequestBody(head.headers()).length,
                                 number);
                 requests.add(request);
                 Reply reply = script.answer(request);
