@@ -18,6 +18,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -71,6 +73,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     private @Nullable ChannelHandlerContext context;
     private @Nullable ProxyExchange current;
     private boolean keepAliveWanted;
+    // The exchange forwards the request as HTTP/1.1, so the client's own version is kept here.
+    private HttpVersion clientVersion = HttpVersion.HTTP_1_1;
     private boolean headStarted;
     private boolean closing;
     private @Nullable ScheduledFuture<?> timer;
@@ -111,6 +115,14 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
         if (event == Http1RequestDecoder.HEAD_STARTED) {
             headStarted = true;
             arm(Timer.HEADER);
+            return;
+        }
+        if (event instanceof ChannelInputShutdownEvent) {
+            // The client half-closed. The decoder holds this back while a response is owed, so
+            // what is left is to flush and close; a request cut short ends with the connection.
+            closing = true;
+            arm(Timer.NONE);
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         ctx.fireUserEventTriggered(event);
@@ -198,6 +210,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
         int query = uri.indexOf('?');
         String path = query < 0 ? uri : uri.substring(0, query);
         keepAliveWanted = HttpUtil.isKeepAlive(request);
+        clientVersion = request.protocolVersion();
         InetAddress client = state.clientAddresses().resolve(peer, headers);
         String incomingId = headers.get(ForwardingHeaderNames.X_REQUEST_ID);
         String requestId =
@@ -349,13 +362,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     @Override
     public void writeResponseHead(HttpRequest request, HttpResponse response, boolean close) {
         boolean head = request.method() == HttpMethod.HEAD;
-        boolean http10 = request.protocolVersion() == HttpVersion.HTTP_1_0 && !keepAliveWanted;
+        boolean http10 = clientVersion == HttpVersion.HTTP_1_0 && !keepAliveWanted;
         HttpHeaders headers = response.headers();
         boolean informational = response.status().code() < 200;
         if (!informational) {
             boolean chunked = HttpUtil.isTransferEncodingChunked(response);
             boolean hasLength = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
-            boolean clientChunks = request.protocolVersion() == HttpVersion.HTTP_1_1;
+            boolean clientChunks = clientVersion == HttpVersion.HTTP_1_1;
             if (chunked && !clientChunks) {
                 headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
                 close = true;
@@ -372,7 +385,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
             if (close || http10) {
                 closing = true;
                 headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            } else if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+            } else if (clientVersion == HttpVersion.HTTP_1_0) {
                 headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
         }
@@ -393,7 +406,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
 
     @Override
     public void readRequestBody() {
-        ctx().read();
+        readUnlessInputShutdown();
     }
 
     @Override
@@ -439,6 +452,14 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
 
     @Override
     public void readTunnel() {
-        ctx().read();
+        readUnlessInputShutdown();
+    }
+
+    private void readUnlessInputShutdown() {
+        ChannelHandlerContext ctx = ctx();
+        // After a half-close nothing more can arrive, and epoll fails a read request then.
+        if (!(ctx.channel() instanceof DuplexChannel duplex) || !duplex.isInputShutdown()) {
+            ctx.read();
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.portcullis.server.HostAuthority;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -40,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>When a request head begins it fires {@link #HEAD_STARTED} as a user event, so that the header
  * timeout can start counting at the first byte.
+ *
+ * <p>A {@link ChannelInputShutdownEvent} (the client half-closed) that arrives while paused is held
+ * back: the requests already received are still decoded, one per {@link #resume()}, and the event
+ * passes on once a response is no longer owed, so the next handler can close then.
  */
 public final class Http1RequestDecoder extends ByteToMessageDecoder {
 
@@ -82,6 +87,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     private @Nullable ChannelHandlerContext context;
     private boolean inChannelRead;
     private boolean resumePending;
+    private boolean inputShutdownHeld;
 
     // The request being decoded.
     private boolean requestLineDone;
@@ -144,11 +150,38 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
             } catch (Exception e) {
                 ctx.fireExceptionCaught(e);
             }
+            // Decoding buffered bytes is a read burst of its own: the next handler flushes what it
+            // forwarded when a burst ends, so it must hear of the end as for a socket read.
+            ctx.fireChannelReadComplete();
         }
-        if (state == State.START || state == State.HEAD) {
+        if (inputShutdownHeld) {
+            releaseInputShutdown(ctx);
+        } else if (state == State.START || state == State.HEAD) {
             ctx.read();
         }
         return state != State.START;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent && state == State.PAUSED) {
+            inputShutdownHeld = true;
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    /** Passes a held end of input on, unless another received request now owes a response. */
+    private void releaseInputShutdown(ChannelHandlerContext ctx) {
+        if (state == State.PAUSED) {
+            return;
+        }
+        inputShutdownHeld = false;
+        try {
+            super.userEventTriggered(ctx, ChannelInputShutdownEvent.INSTANCE);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
+        }
     }
 
     /**
