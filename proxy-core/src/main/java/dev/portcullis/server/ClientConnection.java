@@ -25,6 +25,9 @@ interface ClientConnection {
 
     String listenerName();
 
+    /** The protocol the client speaks, for the access log: HTTP/1.0, HTTP/1.1 or HTTP/2.0. */
+    String protocolName(HttpRequest request);
+
     /** Whether writes to the client go through without queueing. */
     boolean isWritable();
 
@@ -58,12 +61,21 @@ interface ClientConnection {
     /** Whether the client's request and protocol allow keeping the connection open after it. */
     boolean keepAliveRequested(HttpRequest request);
 
-    /** Stops HTTP on the connection: from now on bytes go both ways as they are. */
-    void startTunnel(ProxyExchange exchange);
+    /**
+     * First step of a protocol switch, once the {@code 101} is written: no more HTTP responses, so
+     * raw bytes from the backend can be written.
+     */
+    void stopResponseEncoding();
 
-    /** Writes raw bytes after {@link #startTunnel}. */
+    /**
+     * Second step: no more HTTP requests; bytes the client sent after its upgrade request, and all
+     * later ones, are delivered as they are.
+     */
+    void startTunnel();
+
+    /** Writes raw bytes after {@link #stopResponseEncoding}. */
     void writeTunnel(ByteBuf data);
 
-    /** Asks the client for more raw bytes after {@link #startTunnel}. */
+    /** Asks the client for more raw bytes after {@link #stopResponseEncoding}. */
     void readTunnel();
 }

@@ -344,6 +344,11 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     }
 
     @Override
+    public String protocolName(HttpRequest request) {
+        return request.protocolVersion().text();
+    }
+
+    @Override
     public boolean isWritable() {
         return ctx().channel().isWritable();
     }
@@ -438,10 +443,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     }
 
     @Override
-    public void startTunnel(ProxyExchange exchange) {
-        ChannelHandlerContext ctx = ctx();
+    public void stopResponseEncoding() {
         arm(Timer.NONE);
-        ctx.pipeline().remove(encoder);
+        ctx().pipeline().remove(encoder);
+    }
+
+    @Override
+    public void startTunnel() {
         decoder.switchToTunnel();
     }
 

@@ -229,6 +229,11 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public String protocolName(HttpRequest request) {
+        return "HTTP/2.0";
+    }
+
+    @Override
     public boolean isWritable() {
         return ctx().channel().isWritable();
     }
@@ -288,8 +293,13 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
-    public void startTunnel(ProxyExchange exchange) {
+    public void stopResponseEncoding() {
         // WebSocket over HTTP/2 (RFC 8441) is not offered; the exchange never asks.
+        throw new IllegalStateException("no tunnels on HTTP/2 streams");
+    }
+
+    @Override
+    public void startTunnel() {
         throw new IllegalStateException("no tunnels on HTTP/2 streams");
     }
 

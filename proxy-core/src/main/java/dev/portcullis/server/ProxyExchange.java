@@ -90,6 +90,7 @@ final class ProxyExchange
     private final boolean webSocket;
     private final boolean expectsContinue;
     private final long declaredLength;
+    private final String clientProtocol;
 
     private Phase phase = Phase.FILTERING;
     private boolean continueSent;
@@ -151,6 +152,7 @@ final class ProxyExchange
                         ? -1
                         : HttpUtil.getContentLength(request, 0L);
         this.lastActivityNanos = System.nanoTime();
+        this.clientProtocol = client.protocolName(request);
     }
 
     private static boolean isIdempotent(HttpMethod method) {
@@ -627,8 +629,13 @@ final class ProxyExchange
         client.writeResponseHead(request, response, false);
         client.writeResponseContent(LastHttpContent.EMPTY_LAST_CONTENT);
         client.flush();
-        client.startTunnel(this);
+        // Both codecs go before either side's early bytes are replayed, so that no raw byte
+        // ever meets an HTTP encoder: backend bytes first, then the client's.
+        client.stopResponseEncoding();
         connection.switchToTunnel();
+        client.startTunnel();
+        connection.flush();
+        client.flush();
         connection.read();
         client.readTunnel();
     }
@@ -861,7 +868,7 @@ final class ProxyExchange
 
     @Override
     public String protocol() {
-        return request.protocolVersion().text();
+        return clientProtocol;
     }
 
     @Override
