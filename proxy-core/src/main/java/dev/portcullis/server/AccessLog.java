@@ -19,7 +19,8 @@ final class AccessLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("portcullis.access");
     private static final DateTimeFormatter ISO_SECOND =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT)
+                    .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter CLF_SECOND =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss", Locale.ROOT)
                     .withZone(ZoneOffset.UTC);
