@@ -1,6 +1,7 @@
 package dev.portcullis.testing;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
@@ -23,7 +24,9 @@ public final class GeneratedBody implements Flow.Publisher<ByteBuffer> {
 
     private final long length;
     private final long pauseAt;
-    private final SplittableRandom random = new SplittableRandom(20_240_613L);
+    private static final long SEED = 20_240_613L;
+
+    private final SplittableRandom random = new SplittableRandom(SEED);
     private final CRC32 checksum = new CRC32();
     private final AtomicLong demand = new AtomicLong();
     private final AtomicInteger draining = new AtomicInteger();
@@ -52,6 +55,13 @@ public final class GeneratedBody implements Flow.Publisher<ByteBuffer> {
 
     public long length() {
         return length;
+    }
+
+    /** The first {@code count} bytes this body produces (at most 64 KiB), made up again. */
+    public static byte[] prefix(int count) {
+        byte[] part = new byte[PART];
+        new SplittableRandom(SEED).nextBytes(part);
+        return Arrays.copyOf(part, count);
     }
 
     /** The CRC-32 of the whole body; valid once it has all been produced. */

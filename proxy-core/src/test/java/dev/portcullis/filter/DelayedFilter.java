@@ -1,0 +1,81 @@
+package dev.portcullis.filter;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A test filter whose verdict (proceed) comes later, from a thread of its own, as one that asks a
+ * shared store would. It counts the verdicts it started and completed and notes when it completed
+ * the last one.
+ */
+final class DelayedFilter implements Filter, AutoCloseable {
+
+    static final String NAME = "delayed";
+    static final Response TIMED_OUT =
+            Response.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "Decision timed out\n");
+
+    private final Duration delay;
+    private final Duration timeout;
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(
+                    task -> {
+                        Thread thread = new Thread(task, "delayed-verdicts");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+    private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger completed = new AtomicInteger();
+    private volatile long lastCompletedNanos;
+
+    /**
+     * @param delay how long each verdict takes
+     * @param timeout how long the chain waits for it before {@link #TIMED_OUT} applies
+     */
+    DelayedFilter(Duration delay, Duration timeout) {
+        this.delay = delay;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Verdict onRequest(Exchange exchange) {
+        started.incrementAndGet();
+        CompletableFuture<Verdict> verdict = new CompletableFuture<>();
+        timer.schedule(
+                () -> {
+                    lastCompletedNanos = System.nanoTime();
+                    completed.incrementAndGet();
+                    verdict.complete(Verdict.proceed());
+                },
+                delay.toNanos(),
+                TimeUnit.NANOSECONDS);
+        return Verdict.later(verdict, timeout, Verdict.respond(TIMED_OUT));
+    }
+
+    int started() {
+        return started.get();
+    }
+
+    int completed() {
+        return completed.get();
+    }
+
+    /** {@link System#nanoTime()} when the last verdict completed. */
+    long lastCompletedNanos() {
+        return lastCompletedNanos;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
