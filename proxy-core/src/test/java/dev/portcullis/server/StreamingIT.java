@@ -154,6 +154,52 @@ class StreamingIT {
         }
     }
 
+    @Test
+    void stalledBackend_stopsClientUploadUntilItReadsAgain_andGetsWholeBody() throws Exception {
+        try (TestBackend backend = TestBackend.start("sink");
+                RunningProxy proxy = RunningProxy.start(config(backend))) {
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            warmUp(client, proxy);
+            long directBefore = MemoryProbe.usedDirectMemory();
+            GeneratedBody body = GeneratedBody.of(BODY);
+            backend.pauseReading();
+
+            CompletableFuture<HttpResponse<String>> pending;
+            try (MemoryProbe probe = MemoryProbe.start()) {
+                pending =
+                        client.sendAsync(
+                                HttpRequest.newBuilder(proxy.uri("/upload"))
+                                        .POST(
+                                                HttpRequest.BodyPublishers.fromPublisher(
+                                                        body, body.length()))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                // The backend reads nothing: the client must soon be unable to send more, well
+                // short of the end of the body.
+                AtomicLong seen = new AtomicLong(-1);
+                await().during(Duration.ofMillis(500))
+                        .atMost(Duration.ofSeconds(10))
+                        .until(
+                                () -> {
+                                    long now = body.produced();
+                                    return now > 0 && seen.getAndSet(now) == now;
+                                });
+                assertThat(seen.get()).isLessThan(BODY / 2);
+                assertThat(probe.maxDirectMemory() - directBefore)
+                        .as("direct memory growth while the backend stalls")
+                        .isLessThan(GROWTH_LIMIT);
+            }
+            backend.resumeReading();
+            HttpResponse<String> response = pending.get(60, TimeUnit.SECONDS);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(backend.requests()).hasSize(2);
+            assertThat(backend.requests().get(1).bodyLength()).isEqualTo(BODY);
+            assertThat(backend.bodyChecksums().get(1)).isEqualTo(body.checksum());
+        }
+    }
+
     private static void warmUp(HttpClient client, RunningProxy proxy) throws Exception {
         HttpResponse<String> response =
                 client.send(

@@ -35,7 +35,7 @@ public final class GeneratedBody implements Flow.Publisher<ByteBuffer> {
     private volatile boolean cancelled;
     private volatile Flow.@org.jspecify.annotations.Nullable Subscriber<? super ByteBuffer>
             subscriber;
-    private long produced;
+    private volatile long produced;
     private boolean completed;
 
     /**
@@ -62,6 +62,11 @@ public final class GeneratedBody implements Flow.Publisher<ByteBuffer> {
         byte[] part = new byte[PART];
         new SplittableRandom(SEED).nextBytes(part);
         return Arrays.copyOf(part, count);
+    }
+
+    /** Bytes handed to the subscriber so far. */
+    public long produced() {
+        return produced;
     }
 
     /** The CRC-32 of the whole body; valid once it has all been produced. */

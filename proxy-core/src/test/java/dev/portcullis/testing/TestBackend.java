@@ -12,6 +12,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -27,6 +29,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -68,6 +71,8 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicLong receivedBodyBytes = new AtomicLong();
     private final AtomicLong streamedBytes = new AtomicLong();
     private final AtomicInteger closedConnections = new AtomicInteger();
+    private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile boolean readingPaused;
     private volatile Responder responder;
 
     private TestBackend(String name, Responder responder) throws InterruptedException {
@@ -87,6 +92,10 @@ public final class TestBackend implements AutoCloseable {
                                     @Override
                                     protected void initChannel(SocketChannel channel) {
                                         int number = connections.incrementAndGet();
+                                        children.add(channel);
+                                        if (readingPaused) {
+                                            channel.config().setAutoRead(false);
+                                        }
                                         channel.closeFuture()
                                                 .addListener(
                                                         closed ->
@@ -162,6 +171,21 @@ public final class TestBackend implements AutoCloseable {
     /** Connections accepted and since closed, by either side. */
     public int closedConnections() {
         return closedConnections.get();
+    }
+
+    /**
+     * Stops reading on every connection, present and future, as a backend too busy to take a
+     * request body would: what the proxy sends piles up in the socket buffers.
+     */
+    public void pauseReading() {
+        readingPaused = true;
+        children.forEach(channel -> channel.config().setAutoRead(false));
+    }
+
+    /** Reads again after {@link #pauseReading()}. */
+    public void resumeReading() {
+        readingPaused = false;
+        children.forEach(channel -> channel.config().setAutoRead(true));
     }
 
     /**
