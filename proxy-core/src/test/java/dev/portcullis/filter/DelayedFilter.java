@@ -9,18 +9,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A test filter whose verdict (proceed) comes later, from a thread of its own, as one that asks a
- * shared store would. It counts the verdicts it started and completed and notes when it completed
- * the last one.
+ * A test filter whose verdict comes later, from a thread of its own, as one that asks a shared
+ * store would. It counts the verdicts it started and completed and notes when it completed the last
+ * one.
  */
 final class DelayedFilter implements Filter, AutoCloseable {
 
     static final String NAME = "delayed";
     static final Response TIMED_OUT =
             Response.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "Decision timed out\n");
+    static final Response TOO_MANY =
+            Response.text(HttpResponseStatus.TOO_MANY_REQUESTS, "Decided later: too many\n");
+
+    /** What the later verdict turns out to be. */
+    enum Outcome {
+        PROCEED,
+        /** Answer {@link #TOO_MANY}. */
+        RESPOND,
+        /** The stage completes exceptionally, as a store that cannot be reached. */
+        FAIL
+    }
 
     private final Duration delay;
     private final Duration timeout;
+    private final Outcome outcome;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(
                     task -> {
@@ -33,12 +45,19 @@ final class DelayedFilter implements Filter, AutoCloseable {
     private volatile long lastCompletedNanos;
 
     /**
-     * @param delay how long each verdict takes
+     * A filter whose verdicts are to proceed.
+     *
+     * @param delay how long each verdict takes; zero completes it before it is returned
      * @param timeout how long the chain waits for it before {@link #TIMED_OUT} applies
      */
     DelayedFilter(Duration delay, Duration timeout) {
+        this(delay, timeout, Outcome.PROCEED);
+    }
+
+    DelayedFilter(Duration delay, Duration timeout, Outcome outcome) {
         this.delay = delay;
         this.timeout = timeout;
+        this.outcome = outcome;
     }
 
     @Override
@@ -50,15 +69,22 @@ final class DelayedFilter implements Filter, AutoCloseable {
     public Verdict onRequest(Exchange exchange) {
         started.incrementAndGet();
         CompletableFuture<Verdict> verdict = new CompletableFuture<>();
-        timer.schedule(
-                () -> {
-                    lastCompletedNanos = System.nanoTime();
-                    completed.incrementAndGet();
-                    verdict.complete(Verdict.proceed());
-                },
-                delay.toNanos(),
-                TimeUnit.NANOSECONDS);
+        if (delay.isZero()) {
+            complete(verdict);
+        } else {
+            timer.schedule(() -> complete(verdict), delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
         return Verdict.later(verdict, timeout, Verdict.respond(TIMED_OUT));
+    }
+
+    private void complete(CompletableFuture<Verdict> verdict) {
+        lastCompletedNanos = System.nanoTime();
+        completed.incrementAndGet();
+        switch (outcome) {
+            case PROCEED -> verdict.complete(Verdict.proceed());
+            case RESPOND -> verdict.complete(Verdict.respond(TOO_MANY));
+            case FAIL -> verdict.completeExceptionally(new IllegalStateException("store down"));
+        }
     }
 
     int started() {

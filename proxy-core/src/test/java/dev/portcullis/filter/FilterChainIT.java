@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The filter contract over real sockets: a filter's answer replaces the backend's, a later verdict
@@ -107,7 +109,64 @@ class FilterChainIT {
     }
 
     @Test
-    void bodyFilter_seesExactlyItsPrefix_andWholeBodyStillStreamsToBackend() throws Exception {
+    void laterVerdictAlreadyComplete_forwardsTheRequest() throws Exception {
+        try (DelayedFilter immediate = new DelayedFilter(Duration.ZERO, Duration.ofSeconds(5));
+                TestBackend backend = TestBackend.start("app");
+                RunningProxy proxy = start(backend, enforced(immediate))) {
+
+            HttpResponse<String> response = post(proxy, "/at-once", "decided already");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(backend.requests())
+                    .singleElement()
+                    .satisfies(
+                            r -> {
+                                assertThat(r.uri()).isEqualTo("/at-once");
+                                assertThat(r.bodyLength()).isEqualTo("decided already".length());
+                            });
+        }
+    }
+
+    @Test
+    void delayedVerdictThatAnswers_isSentInsteadOfForwarding() throws Exception {
+        try (DelayedFilter delayed =
+                        new DelayedFilter(
+                                Duration.ofMillis(100),
+                                Duration.ofSeconds(5),
+                                DelayedFilter.Outcome.RESPOND);
+                TestBackend backend = TestBackend.start("app");
+                RunningProxy proxy = start(backend, enforced(delayed))) {
+
+            HttpResponse<String> response = post(proxy, "/limited", "not today");
+
+            assertThat(response.statusCode()).isEqualTo(429);
+            assertThat(response.body()).isEqualTo("Decided later: too many\n");
+            assertThat(backend.receivedHeads()).isZero();
+        }
+    }
+
+    @Test
+    void delayedVerdictThatFails_getsTheTimeoutVerdict() throws Exception {
+        try (DelayedFilter delayed =
+                        new DelayedFilter(
+                                Duration.ofMillis(100),
+                                Duration.ofSeconds(5),
+                                DelayedFilter.Outcome.FAIL);
+                TestBackend backend = TestBackend.start("app");
+                RunningProxy proxy = start(backend, enforced(delayed))) {
+
+            HttpResponse<String> response = get(proxy, "/store-down");
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.body()).isEqualTo("Decision timed out\n");
+            assertThat(backend.receivedHeads()).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "chunked={0}")
+    @ValueSource(booleans = {false, true})
+    void bodyFilter_seesExactlyItsPrefix_andWholeBodyStillStreamsToBackend(boolean chunked)
+            throws Exception {
         BodyPrefixFilter inspector = new BodyPrefixFilter(1024, "FORBIDDEN");
         GeneratedBody body = GeneratedBody.of(5 * 1024 * 1024);
         try (TestBackend backend = TestBackend.start("app");
@@ -117,8 +176,10 @@ class FilterChainIT {
                     client.send(
                             HttpRequest.newBuilder(proxy.uri("/upload"))
                                     .POST(
-                                            HttpRequest.BodyPublishers.fromPublisher(
-                                                    body, body.length()))
+                                            chunked
+                                                    ? HttpRequest.BodyPublishers.fromPublisher(body)
+                                                    : HttpRequest.BodyPublishers.fromPublisher(
+                                                            body, body.length()))
                                     .timeout(WAIT)
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
@@ -133,7 +194,12 @@ class FilterChainIT {
                             });
             assertThat(backend.requests())
                     .singleElement()
-                    .satisfies(r -> assertThat(r.bodyLength()).isEqualTo(body.length()));
+                    .satisfies(
+                            r -> {
+                                assertThat(r.bodyLength()).isEqualTo(body.length());
+                                assertThat(r.headers().contains("transfer-encoding"))
+                                        .isEqualTo(chunked);
+                            });
             assertThat(backend.bodyChecksums()).containsExactly(body.checksum());
         }
     }
@@ -201,6 +267,30 @@ class FilterChainIT {
             assertThat(backend.requests()).hasSize(1);
             assertThat(decisions(proxy, "would_block")).isEqualTo(1);
             assertThat(decisions(proxy, "block")).isZero();
+        }
+    }
+
+    @Test
+    void clientLeavingWhileBodyPrefixIsCollected_leaksNothing_andBackendSeesNothing()
+            throws Exception {
+        BodyPrefixFilter inspector = new BodyPrefixFilter(1024, "FORBIDDEN");
+        try (TestBackend backend = TestBackend.start("app");
+                RunningProxy proxy = start(backend, enforced(inspector))) {
+            try (RawClient raw = RawClient.connect(proxy.address())) {
+                // 100 of the 4096 bytes announced: the filter waits for its 1024.
+                raw.write(
+                        "POST /partial HTTP/1.1\r\n"
+                                + "Host: localhost\r\n"
+                                + "Content-Length: 4096\r\n\r\n");
+                raw.write("z".repeat(100));
+                await().atMost(WAIT).until(() -> proxy.server().openConnections() == 1);
+            }
+
+            await().atMost(WAIT).until(() -> proxy.server().openConnections() == 0);
+
+            assertThat(inspector.seen()).isEmpty();
+            assertThat(backend.receivedHeads()).isZero();
+            assertThat(LeakTracking.collectReports()).as("Netty resource leaks").isEmpty();
         }
     }
 

@@ -85,6 +85,26 @@ class WebSocketIT {
     }
 
     @Test
+    void webSocket_abortedByClient_closesBackendConnection() throws Exception {
+        try (WebSocketBackend backend = WebSocketBackend.start();
+                RunningProxy proxy =
+                        RunningProxy.start(
+                                TestConfigs.builder().backend(backend.address()).build())) {
+            Inbox inbox = new Inbox();
+            WebSocket socket = open(proxy, inbox);
+            socket.sendText("still here", true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(inbox.next()).isEqualTo("echo: still here");
+
+            // No close frame: the client's connection just goes away.
+            socket.abort();
+
+            await().atMost(WAIT).until(() -> backend.closedConnections() == 1);
+            assertThat(backend.closeFrames()).isZero();
+            await().atMost(WAIT).until(() -> proxy.server().openConnections() == 0);
+        }
+    }
+
+    @Test
     void h2cUpgradeRequest_isForwardedAsPlainRequestWithoutUpgrade() throws Exception {
         try (TestBackend backend = TestBackend.start("app");
                 RunningProxy proxy =
