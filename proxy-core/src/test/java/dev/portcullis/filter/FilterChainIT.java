@@ -109,7 +109,7 @@ class FilterChainIT {
     }
 
     @Test
-    void laterVerdictAlreadyComplete_forwardsTheRequest() throws Exception {
+    void laterVerdict_alreadyComplete_forwardsTheRequest() throws Exception {
         try (DelayedFilter immediate = new DelayedFilter(Duration.ZERO, Duration.ofSeconds(5));
                 TestBackend backend = TestBackend.start("app");
                 RunningProxy proxy = start(backend, enforced(immediate))) {
@@ -128,7 +128,7 @@ class FilterChainIT {
     }
 
     @Test
-    void delayedVerdictThatAnswers_isSentInsteadOfForwarding() throws Exception {
+    void delayedVerdict_thatAnswers_isSentInsteadOfForwarding() throws Exception {
         try (DelayedFilter delayed =
                         new DelayedFilter(
                                 Duration.ofMillis(100),
@@ -146,7 +146,7 @@ class FilterChainIT {
     }
 
     @Test
-    void delayedVerdictThatFails_getsTheTimeoutVerdict() throws Exception {
+    void delayedVerdict_thatFails_getsTheTimeoutVerdict() throws Exception {
         try (DelayedFilter delayed =
                         new DelayedFilter(
                                 Duration.ofMillis(100),
