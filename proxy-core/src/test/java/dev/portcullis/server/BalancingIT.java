@@ -82,7 +82,7 @@ class BalancingIT {
             }
             List<String> answers = new ArrayList<>();
             for (Future<List<String>> result : results) {
-                answers.addAll(result.get(30, TimeUnit.SECONDS));
+                answers.addAll(result.get(60, TimeUnit.SECONDS));
             }
             return answers;
         } finally {
