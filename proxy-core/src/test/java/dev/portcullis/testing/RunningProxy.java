@@ -5,6 +5,7 @@ import dev.portcullis.filter.FilterChain;
 import dev.portcullis.metrics.ProxyMetrics;
 import dev.portcullis.server.FilterChainFactory;
 import dev.portcullis.server.ProxyServer;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,6 +42,11 @@ public final class RunningProxy implements AutoCloseable {
 
     public SimpleMeterRegistry registry() {
         return registry;
+    }
+
+    /** The sum of the counters of that name with those tags (name, value, ...), 0 if none. */
+    public double count(String name, String... tags) {
+        return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     public ProxyServer server() {

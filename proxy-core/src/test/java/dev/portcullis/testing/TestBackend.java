@@ -12,6 +12,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -27,6 +29,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,11 +37,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
 
 /**
  * A real HTTP/1.1 origin on 127.0.0.1 for tests: it records every request it receives (head and
  * body length) and answers through a {@link Responder}. It counts accepted connections and the
  * times a response write found its channel unwritable, which is how tests see backpressure.
+ *
+ * <p>It also keeps a CRC-32 of each request body (in the order of {@link #requests()}), counts
+ * request heads as they arrive (before their bodies), body bytes as they arrive, the bytes its
+ * streamed responses handed to the socket, and its connections that have closed.
  */
 public final class TestBackend implements AutoCloseable {
 
@@ -58,6 +66,13 @@ public final class TestBackend implements AutoCloseable {
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong blockedWrites = new AtomicLong();
+    private final List<Long> bodyChecksums = new CopyOnWriteArrayList<>();
+    private final AtomicInteger receivedHeads = new AtomicInteger();
+    private final AtomicLong receivedBodyBytes = new AtomicLong();
+    private final AtomicLong streamedBytes = new AtomicLong();
+    private final AtomicInteger closedConnections = new AtomicInteger();
+    private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile boolean readingPaused;
     private volatile Responder responder;
 
     private TestBackend(String name, Responder responder) throws InterruptedException {
@@ -77,6 +92,15 @@ public final class TestBackend implements AutoCloseable {
                                     @Override
                                     protected void initChannel(SocketChannel channel) {
                                         int number = connections.incrementAndGet();
+                                        children.add(channel);
+                                        if (readingPaused) {
+                                            channel.config().setAutoRead(false);
+                                        }
+                                        channel.closeFuture()
+                                                .addListener(
+                                                        closed ->
+                                                                closedConnections
+                                                                        .incrementAndGet());
                                         channel.pipeline()
                                                 .addLast(new HttpServerCodec())
                                                 .addLast(self.new Handler(number));
@@ -121,6 +145,59 @@ public final class TestBackend implements AutoCloseable {
         return blockedWrites.get();
     }
 
+    /**
+     * The CRC-32 of each recorded request's body, in the order of {@link #requests()}: the value at
+     * an index is there before the request at that index is.
+     */
+    public List<Long> bodyChecksums() {
+        return bodyChecksums;
+    }
+
+    /** Request heads received so far, counted before their bodies are read. */
+    public int receivedHeads() {
+        return receivedHeads.get();
+    }
+
+    /** Request body bytes received so far, counted as they arrive. */
+    public long receivedBodyBytes() {
+        return receivedBodyBytes.get();
+    }
+
+    /** Body bytes that streamed responses have handed to their channels so far. */
+    public long streamedBytes() {
+        return streamedBytes.get();
+    }
+
+    /** Connections accepted and since closed, by either side. */
+    public int closedConnections() {
+        return closedConnections.get();
+    }
+
+    /**
+     * Stops reading on every connection, present and future, as a backend too busy to take a
+     * request body would: what the proxy sends piles up in the socket buffers.
+     */
+    public void pauseReading() {
+        readingPaused = true;
+        children.forEach(channel -> channel.config().setAutoRead(false));
+    }
+
+    /** Reads again after {@link #pauseReading()}. */
+    public void resumeReading() {
+        readingPaused = false;
+        children.forEach(channel -> channel.config().setAutoRead(true));
+    }
+
+    /**
+     * The byte at {@code offset} of a body sent by {@link Reply#streamPattern}: a pattern that
+     * repeats every 16 KiB and differs from one byte to the next, so shifted or corrupted data
+     * shows.
+     */
+    public static byte patternByte(long offset) {
+        int i = (int) (offset % Streamer.CHUNK);
+        return (byte) (i * 31 + (i >>> 8));
+    }
+
     @Override
     public void close() {
         server.close().awaitUninterruptibly();
@@ -153,6 +230,29 @@ public final class TestBackend implements AutoCloseable {
             write(response);
         }
 
+        /** Answers with {@code Connection: close} and closes once the response is written. */
+        public void textAndClose(int status, String body) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            DefaultFullHttpResponse response =
+                    new DefaultFullHttpResponse(
+                            HttpVersion.HTTP_1_1,
+                            HttpResponseStatus.valueOf(status),
+                            Unpooled.wrappedBuffer(bytes));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+            response.headers().set(HttpHeaderNames.CONNECTION, "close");
+            response.headers().set("X-Backend", name);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        /**
+         * Closes the connection after the delay, without a word: what a backend's keep-alive
+         * timeout does to an idle connection.
+         */
+        public void closeLater(long millis) {
+            ctx.executor().schedule(() -> ctx.close(), millis, TimeUnit.MILLISECONDS);
+        }
+
         /** Answers with headers chosen by the test. */
         public void custom(DefaultFullHttpResponse response) {
             write(response);
@@ -180,7 +280,24 @@ public final class TestBackend implements AutoCloseable {
             }
             head.headers().set("X-Backend", name);
             ctx.write(head);
-            new Streamer(ctx, length).run();
+            new Streamer(ctx, length, ZEROS).run();
+        }
+
+        /**
+         * Streams like {@link #stream}, but the body is the pattern of {@link #patternByte}, so the
+         * receiver can check every byte.
+         */
+        public void streamPattern(long length, boolean chunked) {
+            DefaultHttpResponse head =
+                    new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            if (chunked) {
+                head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+            } else {
+                head.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+            }
+            head.headers().set("X-Backend", name);
+            ctx.write(head);
+            new Streamer(ctx, length, PATTERN).run();
         }
 
         /** Sends the head and part of the body, then closes the connection. */
@@ -188,6 +305,16 @@ public final class TestBackend implements AutoCloseable {
             DefaultHttpResponse head =
                     new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
             head.headers().set(HttpHeaderNames.CONTENT_LENGTH, declared);
+            ctx.write(head);
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[sent])))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+
+        /** Sends a chunked head and one chunk of {@code sent} bytes, then closes the connection. */
+        public void truncatedChunked(int sent) {
+            DefaultHttpResponse head =
+                    new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
             ctx.write(head);
             ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[sent])))
                     .addListener(ChannelFutureListener.CLOSE);
@@ -204,16 +331,28 @@ public final class TestBackend implements AutoCloseable {
         }
     }
 
+    private static final ByteBuf ZEROS =
+            Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[Streamer.CHUNK]));
+    private static final ByteBuf PATTERN = Unpooled.unreleasableBuffer(patternChunk());
+
+    private static ByteBuf patternChunk() {
+        byte[] bytes = new byte[Streamer.CHUNK];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = patternByte(i);
+        }
+        return Unpooled.wrappedBuffer(bytes);
+    }
+
     private final class Streamer implements Runnable {
-        private static final int CHUNK = 16 * 1024;
+        static final int CHUNK = 16 * 1024;
         private final ChannelHandlerContext ctx;
         private long remaining;
-        private final ByteBuf chunk =
-                Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[CHUNK]));
+        private final ByteBuf chunk;
 
-        Streamer(ChannelHandlerContext ctx, long length) {
+        Streamer(ChannelHandlerContext ctx, long length, ByteBuf chunk) {
             this.ctx = ctx;
             this.remaining = length;
+            this.chunk = chunk;
         }
 
         @Override
@@ -230,6 +369,7 @@ public final class TestBackend implements AutoCloseable {
                 }
                 int size = (int) Math.min(CHUNK, remaining);
                 remaining -= size;
+                streamedBytes.addAndGet(size);
                 ctx.write(new DefaultHttpContent(chunk.retainedSlice(0, size)));
             }
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -240,6 +380,7 @@ public final class TestBackend implements AutoCloseable {
         private final int connection;
         private HttpRequest head;
         private long bodyLength;
+        private final CRC32 checksum = new CRC32();
 
         Handler(int connection) {
             this.connection = connection;
@@ -251,10 +392,16 @@ public final class TestBackend implements AutoCloseable {
                 if (msg instanceof HttpRequest request) {
                     head = request;
                     bodyLength = 0;
+                    checksum.reset();
+                    receivedHeads.incrementAndGet();
                 }
                 if (msg instanceof HttpContent content) {
-                    bodyLength += content.content().readableBytes();
+                    int readable = content.content().readableBytes();
+                    bodyLength += readable;
+                    receivedBodyBytes.addAndGet(readable);
+                    checksum.update(content.content().nioBuffer());
                     if (content instanceof LastHttpContent && head != null) {
+                        bodyChecksums.add(checksum.getValue());
                         Recorded recorded =
                                 new Recorded(
                                         head.method().name(),

@@ -41,6 +41,21 @@ public final class TestConfigs {
                 Duration.ofSeconds(60));
     }
 
+    /** The default limits with other connection caps and body limit. */
+    public static LimitsConfig limits(
+            int maxConnections, int maxConnectionsPerIp, ByteSize maxBodyBytes) {
+        LimitsConfig defaults = defaultLimits();
+        return new LimitsConfig(
+                maxConnections,
+                maxConnectionsPerIp,
+                defaults.maxRequestLine(),
+                defaults.maxHeaderBytes(),
+                defaults.maxHeaders(),
+                maxBodyBytes,
+                defaults.headerTimeout(),
+                defaults.idleTimeout());
+    }
+
     public static UpstreamTimeouts defaultTimeouts() {
         return new UpstreamTimeouts(
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60));
