@@ -58,6 +58,9 @@ public final class FilterChain {
 
         /** The event loop that owns the exchange, where later verdicts are applied. */
         EventExecutor executor();
+
+        /** The chain is waiting for a later verdict; nothing is asked of the listener meanwhile. */
+        default void awaitingVerdict(Exchange exchange) {}
     }
 
     private FilterChain(Entry[] entries, List<Entry> entryList, @Nullable ProxyMetrics metrics) {
@@ -199,6 +202,7 @@ public final class FilterChain {
 
     private void suspend(Exchange exchange, Entry entry, Verdict.Later later, Listener listener) {
         EventExecutor executor = listener.executor();
+        listener.awaitingVerdict(exchange);
         exchange.pending = later;
         long timeoutNanos = Math.max(1, later.timeout().toNanos());
         exchange.pendingTimer =

@@ -50,6 +50,12 @@ interface ClientConnection {
     void readRequestBody();
 
     /**
+     * Keeps one read pending while the exchange waits (for a later verdict), so that a client that
+     * leaves meanwhile is noticed; at most one read's worth of input is taken in.
+     */
+    void watchForClose();
+
+    /**
      * The exchange is over. The connection serves the next request, or closes once what was written
      * is flushed.
      */

@@ -117,6 +117,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
             arm(Timer.HEADER);
             return;
         }
+        if (event == Http1RequestDecoder.INPUT_ENDED_WHILE_PAUSED) {
+            ProxyExchange exchange = current;
+            if (exchange != null) {
+                exchange.onClientInputEnded();
+            }
+            return;
+        }
         if (event instanceof ChannelInputShutdownEvent) {
             // The client half-closed. The decoder holds this back while a response is owed, so
             // what is left is to flush and close; a request cut short ends with the connection.
@@ -456,6 +463,15 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     @Override
     public void writeTunnel(ByteBuf data) {
         ctx().write(data, ctx().voidPromise());
+    }
+
+    @Override
+    public void watchForClose() {
+        // Pipelined bytes already waiting mean the client is still there; reading on would
+        // only pile more of them up.
+        if (decoder.bufferedBytes() == 0) {
+            readUnlessInputShutdown();
+        }
     }
 
     @Override

@@ -309,6 +309,11 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public void watchForClose() {
+        // A stream that the client resets closes its channel, which the exchange hears of.
+    }
+
+    @Override
     public void readTunnel() {
         // No tunnels on HTTP/2 streams.
     }

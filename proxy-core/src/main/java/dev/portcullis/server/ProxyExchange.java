@@ -61,6 +61,9 @@ final class ProxyExchange
                 ChannelFutureListener,
                 AccessLog.Entry {
 
+    /** Body bytes taken in while a verdict is pending, only to notice a client leaving. */
+    private static final int MAX_HELD_WHILE_WAITING = 64 * 1024;
+
     /** Logged as the status of a request whose client left before the response (as nginx). */
     private static final int CLIENT_CLOSED = 499;
 
@@ -94,11 +97,13 @@ final class ProxyExchange
 
     private Phase phase = Phase.FILTERING;
     private boolean continueSent;
+    private boolean verdictPending;
 
     // Request body.
     private long requestBytes;
     private boolean requestComplete;
     private @Nullable ArrayDeque<HttpContent> held;
+    private long heldBytes;
     private boolean emptyEndHeld;
     private int collectLimit;
     private @Nullable ByteBuf prefix;
@@ -219,6 +224,7 @@ final class ProxyExchange
 
     @Override
     public void proceed(Exchange ignored) {
+        verdictPending = false;
         if (phase == Phase.DONE) {
             return;
         }
@@ -242,11 +248,13 @@ final class ProxyExchange
 
     @Override
     public void respond(Exchange ignored, Response response) {
+        verdictPending = false;
         respondLocally(response, "blocked");
     }
 
     @Override
     public void collectBody(Exchange ignored, int maxBytes) {
+        verdictPending = false;
         collectLimit = maxBytes;
         if (prefix == null) {
             prefix = client.alloc().buffer(Math.min(maxBytes, 8192), maxBytes);
@@ -262,6 +270,24 @@ final class ProxyExchange
     @Override
     public EventExecutor executor() {
         return client.eventLoop();
+    }
+
+    @Override
+    public void awaitingVerdict(Exchange ignored) {
+        verdictPending = true;
+        client.watchForClose();
+    }
+
+    /**
+     * The client half-closed while its response is owed. While a later verdict is pending that
+     * counts as leaving: the verdict's work is dropped and the request goes nowhere. Otherwise the
+     * exchange goes on and the connection closes after the response.
+     */
+    void onClientInputEnded() {
+        if (phase == Phase.FILTERING && verdictPending) {
+            clientClosed();
+            client.abort();
+        }
     }
 
     private void finishCollecting() {
@@ -315,6 +341,7 @@ final class ProxyExchange
             held = queue;
         }
         queue.add(content);
+        heldBytes += content.content().readableBytes();
         if (collectLimit > 0
                 && collecting != null
                 && (requestComplete || collecting.readableBytes() >= collectLimit)) {
@@ -344,6 +371,10 @@ final class ProxyExchange
 
     /** The client connection delivered what it had; decide whether to ask for more. */
     void onClientReadComplete() {
+        if (phase == Phase.FILTERING && verdictPending && heldBytes < MAX_HELD_WHILE_WAITING) {
+            client.watchForClose();
+            return;
+        }
         UpstreamConnection connection = upstream;
         if (phase == Phase.FORWARDING && connection != null) {
             connection.flush();

@@ -79,7 +79,7 @@ class ReferenceConfigFilesTest {
                 .extracting(BackendConfig::url)
                 .containsExactly(
                         URI.create("http://127.0.0.1:9001"), URI.create("http://127.0.0.1:9002"));
-        assertThat(demo.routes()).containsExactly(new RouteConfig("route-0", null, "/", "demo"));
+        assertThat(demo.routes()).containsExactly(new RouteConfig("web", null, "/", "demo"));
         assertThat(demo.admin().bind()).isEqualTo(new BindAddress("127.0.0.1", 9901));
         assertThat(demo.logging().accessLog()).isEqualTo(AccessLogFormat.JSON);
     }

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -297,16 +296,11 @@ class FilterChainIT {
     @Test
     void clientLeavingWhileVerdictPending_leaksNothing_andRequestNeverReachesBackend()
             throws Exception {
-        // Epoll reports the peer's close (EPOLLRDHUP) even while the proxy reads nothing.
         assumeTrue(Epoll.isAvailable(), "native epoll loads here");
         assertClientLeavingWhileVerdictPendingLeavesNoTrace(TransportChoice.EPOLL);
     }
 
     @Test
-    @Disabled(
-            "on NIO a client that closes while no read is pending is noticed only at the next"
-                    + " read, after the verdict: the request, with the body already received, is"
-                    + " forwarded to the backend")
     void clientLeavingWhileVerdictPending_onNio_requestNeverReachesBackend() throws Exception {
         assertClientLeavingWhileVerdictPendingLeavesNoTrace(TransportChoice.NIO);
     }

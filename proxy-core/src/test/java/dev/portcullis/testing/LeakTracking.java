@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ResourceLeakDetector;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -15,20 +16,29 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Registered for every test through the service loader; leak reports only appear after a collection
  * and the next tracked allocation, so both are forced here.
  */
-public final class LeakTracking implements AfterEachCallback {
+public final class LeakTracking implements AfterEachCallback, AfterAllCallback {
 
     @Override
     public void afterEach(ExtensionContext context) {
         assertThat(ResourceLeakDetector.getLevel())
                 .as("tests must run with paranoid leak detection")
                 .isEqualTo(ResourceLeakDetector.Level.PARANOID);
-        List<String> reports = collectReports();
-        assertThat(reports).as("Netty resource leaks").isEmpty();
+        // One collection per test keeps the suite fast; the class ends with a thorough one.
+        assertThat(collectReports(1)).as("Netty resource leaks").isEmpty();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        assertThat(collectReports(3)).as("Netty resource leaks").isEmpty();
     }
 
     /** Forces the detector to look at everything collected since the last call. */
     public static List<String> collectReports() {
-        for (int round = 0; round < 3; round++) {
+        return collectReports(3);
+    }
+
+    private static List<String> collectReports(int rounds) {
+        for (int round = 0; round < rounds; round++) {
             System.gc();
             provokeLeakCheck();
         }

@@ -51,6 +51,12 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     /** User event fired when the first byte of a request head has arrived. */
     public static final Object HEAD_STARTED = RequestHeadStarted.INSTANCE;
 
+    /**
+     * User event fired when the client half-closed while a response is owed: the end of input
+     * itself is held back until then, but the current exchange may want to know.
+     */
+    public static final Object INPUT_ENDED_WHILE_PAUSED = InputEndedWhilePaused.INSTANCE;
+
     private static final int MAX_CHUNK_LINE = 4096;
     private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
     private static final HttpHeadersFactory HEADERS =
@@ -76,6 +82,10 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     }
 
     private enum RequestHeadStarted {
+        INSTANCE
+    }
+
+    private enum InputEndedWhilePaused {
         INSTANCE
     }
 
@@ -166,6 +176,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof ChannelInputShutdownEvent && state == State.PAUSED) {
             inputShutdownHeld = true;
+            ctx.fireUserEventTriggered(INPUT_ENDED_WHILE_PAUSED);
             return;
         }
         super.userEventTriggered(ctx, evt);
@@ -182,6 +193,11 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
         } catch (Exception e) {
             ctx.fireExceptionCaught(e);
         }
+    }
+
+    /** Bytes received but not decoded yet: pipelined input waiting for {@link #resume()}. */
+    public int bufferedBytes() {
+        return internalBuffer().readableBytes();
     }
 
     /**
