@@ -30,6 +30,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,6 +59,7 @@ public final class TestBackend implements AutoCloseable {
     private final Channel server;
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final Set<Integer> openConnections = ConcurrentHashMap.newKeySet();
     private final AtomicLong blockedWrites = new AtomicLong();
     private volatile Responder responder;
 
@@ -77,6 +80,10 @@ public final class TestBackend implements AutoCloseable {
                                     @Override
                                     protected void initChannel(SocketChannel channel) {
                                         int number = connections.incrementAndGet();
+                                        openConnections.add(number);
+                                        channel.closeFuture()
+                                                .addListener(
+                                                        closed -> openConnections.remove(number));
                                         channel.pipeline()
                                                 .addLast(new HttpServerCodec())
                                                 .addLast(self.new Handler(number));
@@ -114,6 +121,19 @@ public final class TestBackend implements AutoCloseable {
 
     public int acceptedConnections() {
         return connections.get();
+    }
+
+    /** Connections open right now; one closed by either side is no longer counted. */
+    public int openConnections() {
+        return openConnections.size();
+    }
+
+    /**
+     * Whether the connection of this number (as in {@link Recorded#connection()}) is still open as
+     * the backend sees it.
+     */
+    public boolean isOpen(int connection) {
+        return openConnections.contains(connection);
     }
 
     /** Times a streamed response found the channel unwritable and waited. */
