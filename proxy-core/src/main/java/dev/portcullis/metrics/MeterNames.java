@@ -19,6 +19,9 @@ public final class MeterNames {
     public static final String UPSTREAM_FAILURES = "portcullis.upstream.failures";
     public static final String UPSTREAM_RETRIES = "portcullis.upstream.retries";
     public static final String UPSTREAM_CONNECTIONS = "portcullis.upstream.connections";
+    public static final String BACKEND_HEALTH_CHECKS = "portcullis.backend.health.checks";
+    public static final String BACKEND_EJECTIONS = "portcullis.backend.ejections";
+    public static final String BACKEND_EJECTIONS_SKIPPED = "portcullis.backend.ejections.skipped";
 
     public static final String TAG_ROUTE = "route";
     public static final String TAG_UPSTREAM = "upstream";
@@ -30,12 +33,18 @@ public final class MeterNames {
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_KIND = "kind";
     public static final String TAG_EVENT = "event";
+    public static final String TAG_RESULT = "result";
 
     /** Reasons of {@link #BLOCKED} raised by the front end itself. */
     public static final String REASON_LIMIT = "limit";
 
     public static final String REASON_SMUGGLING = "smuggling";
     public static final String REASON_MALFORMED = "malformed";
+
+    /** Results of {@link #BACKEND_HEALTH_CHECKS}. */
+    public static final String RESULT_SUCCESS = "success";
+
+    public static final String RESULT_FAILURE = "failure";
 
     private MeterNames() {}
 }

@@ -128,6 +128,39 @@ public final class ProxyMetrics {
                 .register(registry);
     }
 
+    /**
+     * {@code portcullis_backend_health_checks_total{upstream,backend,result}}: active checks by
+     * result, {@link MeterNames#RESULT_SUCCESS} or {@link MeterNames#RESULT_FAILURE}.
+     */
+    public Counter healthChecks(String upstream, String backend, String result) {
+        return Counter.builder(MeterNames.BACKEND_HEALTH_CHECKS)
+                .description("Active health checks of a backend, by result")
+                .tag(MeterNames.TAG_UPSTREAM, upstream)
+                .tag(MeterNames.TAG_BACKEND, backend)
+                .tag(MeterNames.TAG_RESULT, result)
+                .register(registry);
+    }
+
+    /** {@code portcullis_backend_ejections_total{upstream,backend}}: passive ejections. */
+    public Counter ejections(String upstream, String backend) {
+        return Counter.builder(MeterNames.BACKEND_EJECTIONS)
+                .description("Times a backend was taken out of service for failing requests")
+                .tag(MeterNames.TAG_UPSTREAM, upstream)
+                .tag(MeterNames.TAG_BACKEND, backend)
+                .register(registry);
+    }
+
+    /**
+     * {@code portcullis_backend_ejections_skipped_total{upstream}}: ejections not made because
+     * {@code max_ejection_percent} of the upstream's backends were ejected already.
+     */
+    public Counter ejectionsSkipped(String upstream) {
+        return Counter.builder(MeterNames.BACKEND_EJECTIONS_SKIPPED)
+                .description("Ejections held back because too many backends were ejected already")
+                .tag(MeterNames.TAG_UPSTREAM, upstream)
+                .register(registry);
+    }
+
     /** {@code portcullis_active_connections{listener}}, backed by the returned counter. */
     public AtomicInteger activeConnections(String listener) {
         AtomicInteger active = new AtomicInteger();

@@ -19,6 +19,7 @@ public final class Backend {
     private final AtomicInteger activeRequests = new AtomicInteger();
     private volatile boolean available = true;
     private volatile Map<EventLoop, BackendPool> pools = Map.of();
+    private volatile BackendObserver observer = BackendObserver.NONE;
 
     public Backend(String upstreamName, BackendConfig config) {
         this.upstreamName = upstreamName;
@@ -64,6 +65,19 @@ public final class Backend {
         this.available = available;
     }
 
+    /**
+     * Who is told the outcome of each request to this backend; {@link BackendObserver#NONE} at
+     * first.
+     */
+    public BackendObserver observer() {
+        return observer;
+    }
+
+    /** Replaces who is told the outcome of each request to this backend. */
+    public void observer(BackendObserver value) {
+        this.observer = value;
+    }
+
     /** This backend's pool on the given event loop, or null before pools are installed. */
     public @Nullable BackendPool pool(EventLoop eventLoop) {
         return pools.get(eventLoop);
@@ -77,6 +91,16 @@ public final class Backend {
     public void closePools() {
         for (BackendPool pool : pools.values()) {
             pool.close();
+        }
+    }
+
+    /**
+     * Closes the idle connections of every pool of this backend, each on its own event loop, and
+     * keeps the pools usable: for a backend that stops taking traffic and may come back.
+     */
+    public void closeIdleConnections() {
+        for (BackendPool pool : pools.values()) {
+            pool.closeIdle();
         }
     }
 

@@ -16,6 +16,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -154,7 +155,9 @@ public final class BackendPool {
     }
 
     void offer(UpstreamConnection connection) {
-        if (closed || idle.size() >= maxIdle) {
+        // A backend that was taken out of service keeps no idle connections: they would be
+        // stale by the time it returns, and its health may be why the exchange ended.
+        if (closed || idle.size() >= maxIdle || !backend.isAvailable()) {
             connection.closeQuietly();
             return;
         }
@@ -179,6 +182,25 @@ public final class BackendPool {
         return idle.size();
     }
 
+    /**
+     * Closes the idle connections and goes on pooling. Safe from any thread: the work runs on the
+     * pool's event loop.
+     */
+    public void closeIdle() {
+        if (!eventLoop.inEventLoop()) {
+            try {
+                eventLoop.execute(this::closeIdle);
+            } catch (RejectedExecutionException e) {
+                // The loop is shutting down and closes its channels itself.
+            }
+            return;
+        }
+        UpstreamConnection connection;
+        while ((connection = idle.pollFirst()) != null) {
+            connection.closeQuietly();
+        }
+    }
+
     /** Closes the idle connections and stops pooling; connections in use close when released. */
     public void close() {
         if (!eventLoop.inEventLoop()) {
@@ -187,9 +209,6 @@ public final class BackendPool {
         }
         closed = true;
         sweeper.cancel(false);
-        UpstreamConnection connection;
-        while ((connection = idle.pollFirst()) != null) {
-            connection.closeQuietly();
-        }
+        closeIdle();
     }
 }

@@ -33,6 +33,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,6 +67,7 @@ public final class TestBackend implements AutoCloseable {
     private final Channel server;
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final Set<Integer> openConnections = ConcurrentHashMap.newKeySet();
     private final AtomicLong blockedWrites = new AtomicLong();
     private final List<Long> bodyChecksums = new CopyOnWriteArrayList<>();
     private final AtomicInteger receivedHeads = new AtomicInteger();
@@ -93,14 +96,16 @@ public final class TestBackend implements AutoCloseable {
                                     protected void initChannel(SocketChannel channel) {
                                         int number = connections.incrementAndGet();
                                         children.add(channel);
+                                        openConnections.add(number);
                                         if (readingPaused) {
                                             channel.config().setAutoRead(false);
                                         }
                                         channel.closeFuture()
                                                 .addListener(
-                                                        closed ->
-                                                                closedConnections
-                                                                        .incrementAndGet());
+                                                        closed -> {
+                                                            closedConnections.incrementAndGet();
+                                                            openConnections.remove(number);
+                                                        });
                                         channel.pipeline()
                                                 .addLast(new HttpServerCodec())
                                                 .addLast(self.new Handler(number));
@@ -138,6 +143,19 @@ public final class TestBackend implements AutoCloseable {
 
     public int acceptedConnections() {
         return connections.get();
+    }
+
+    /** Connections open right now; one closed by either side is no longer counted. */
+    public int openConnections() {
+        return openConnections.size();
+    }
+
+    /**
+     * Whether the connection of this number (as in {@link Recorded#connection()}) is still open as
+     * the backend sees it.
+     */
+    public boolean isOpen(int connection) {
+        return openConnections.contains(connection);
     }
 
     /** Times a streamed response found the channel unwritable and waited. */
