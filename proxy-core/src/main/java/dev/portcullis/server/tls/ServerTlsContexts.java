@@ -131,6 +131,11 @@ public final class ServerTlsContexts implements AutoCloseable {
         return mapping;
     }
 
+    /** The current context of the {@code index}th configured certificate. */
+    SslContext context(int index) {
+        return table().contexts().get(index);
+    }
+
     /**
      * A new SNI handler for one connection, with the ClientHello capped at {@link
      * #MAX_CLIENT_HELLO_BYTES} and the handshake at {@link #HANDSHAKE_TIMEOUT}.
@@ -295,14 +300,7 @@ public final class ServerTlsContexts implements AutoCloseable {
             builder.clientAuth(clientAuth(config.clientAuth()))
                     .trustManager(clientCas.toArray(new X509Certificate[0]));
         }
-        SslContext context = builder.build();
-        try {
-            TlsPolicy.enableSessionTickets(context);
-            return context;
-        } catch (RuntimeException e) {
-            ReferenceCountUtil.release(context);
-            throw e;
-        }
+        return builder.build();
     }
 
     private static ClientAuth clientAuth(ClientAuthMode mode) {

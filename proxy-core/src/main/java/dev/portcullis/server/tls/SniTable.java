@@ -64,6 +64,11 @@ final class SniTable {
         return warnings;
     }
 
+    /** The contexts in configuration order. */
+    List<SslContext> contexts() {
+        return contexts;
+    }
+
     SslContext defaultContext() {
         return contexts.get(0);
     }

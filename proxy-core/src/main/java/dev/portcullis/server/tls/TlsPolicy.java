@@ -2,8 +2,6 @@ package dev.portcullis.server.tls;
 
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslContextOption;
-import io.netty.handler.ssl.OpenSslSessionContext;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProtocols;
 import io.netty.handler.ssl.SslProvider;
@@ -12,14 +10,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSessionContext;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The one protocol and cipher-suite policy of every TLS context, server and client, on both
  * providers: TLS 1.3 and 1.2 only; ECDHE key exchange with AEAD suites only (no CBC, no RSA key
- * exchange, no DHE); the server's suite order wins; sessions are cached and resumable by ticket.
- * This is the set that testssl.sh and SSL Labs grade A, and that RFC 9113 §9.2.2 allows for HTTP/2.
+ * exchange, no DHE); the server's suite order wins; sessions are resumable. This is the set that
+ * testssl.sh and SSL Labs grade A, and that RFC 9113 §9.2.2 allows for HTTP/2.
  *
  * <p>OpenSSL (BoringSSL through netty-tcnative) is used when it loads, the JDK provider otherwise.
  * Both are given the same lists; a suite the provider lacks is left out rather than failing the
@@ -60,7 +57,12 @@ public final class TlsPolicy {
      */
     public static final List<String> NAMED_GROUPS = List.of("X25519", "P-256", "P-384");
 
-    /** Sessions kept per context for resumption by session id. */
+    /**
+     * Sessions kept per context for resumption. Both providers resume TLS 1.2 sessions by session
+     * id from this cache and TLS 1.3 sessions by ticket; the JDK provider also issues TLS 1.2
+     * tickets. OpenSSL's TLS 1.2 tickets stay off (Netty's default): the cache serves one process
+     * as well, and a ticket key is one more secret whose theft would expose past sessions.
+     */
     public static final long SESSION_CACHE_SIZE = 20_480;
 
     /**
@@ -108,17 +110,6 @@ public final class TlsPolicy {
             builder.option(OpenSslContextOption.GROUPS, NAMED_GROUPS.toArray(new String[0]));
         }
         return builder;
-    }
-
-    /**
-     * Turns on session tickets of an OpenSSL server context, with keys that BoringSSL makes and
-     * rotates itself; Netty leaves them off by default. The JDK provider issues tickets already.
-     */
-    static void enableSessionTickets(SslContext serverContext) {
-        SSLSessionContext sessions = serverContext.sessionContext();
-        if (sessions instanceof OpenSslSessionContext) {
-            ((OpenSslSessionContext) sessions).setTicketKeys();
-        }
     }
 
     private static String jdkProviderName() {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -56,12 +57,24 @@ final class JdkClient {
         return this;
     }
 
-    /** Connects, completes the handshake, and leaves the connection open. */
+    /**
+     * Connects, completes the handshake, and leaves the connection open. The socket is opened to
+     * 127.0.0.1 and then named after the SNI host, as a browser names it after the URL: the JDK
+     * keys its session cache by that name, and when it resumes a session it sends the SNI of the
+     * session, so sessions of different names must not share a key.
+     */
     Connection open() throws IOException {
-        SSLSocket socket =
-                (SSLSocket)
-                        context.getSocketFactory()
-                                .createSocket(InetAddress.getLoopbackAddress(), port);
+        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
+        String peerHost = sni == null ? plain.getInetAddress().getHostAddress() : sni;
+        SSLSocket socket;
+        try {
+            socket =
+                    (SSLSocket)
+                            context.getSocketFactory().createSocket(plain, peerHost, port, true);
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
         try {
             socket.setSoTimeout(TIMEOUT_MILLIS);
             SSLParameters parameters = socket.getSSLParameters();
@@ -95,6 +108,18 @@ final class JdkClient {
         }
     }
 
+    /**
+     * The reply of one exchange, or {@code refused: } and the exception when the handshake or the
+     * exchange fails; with TLS 1.3 a refused client certificate only shows at the first read.
+     */
+    String attempt() {
+        try {
+            return handshake().reply();
+        } catch (IOException e) {
+            return "refused: " + e;
+        }
+    }
+
     /** An open TLS connection to the test server. */
     static final class Connection implements AutoCloseable {
         /** What one connection negotiated and received. */
@@ -112,6 +137,11 @@ final class JdkClient {
         }
 
         /** Sends a request and reads the server's reply. */
+        /** The session, for resumption checks. */
+        javax.net.ssl.SSLSession session() {
+            return socket.getSession();
+        }
+
         String exchange() throws IOException {
             socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(US_ASCII));
             socket.getOutputStream().flush();

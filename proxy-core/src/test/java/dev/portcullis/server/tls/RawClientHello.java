@@ -40,11 +40,14 @@ final class RawClientHello {
 
     private RawClientHello() {}
 
-    /** Sends a ClientHello with {@code version} and only {@code suites}, and reads the answer. */
-    static Answer send(int port, int version, int... suites) throws IOException {
+    /**
+     * Sends a ClientHello for {@code sni} with {@code version} and only {@code suites}, and reads
+     * the answer.
+     */
+    static Answer send(int port, String sni, int version, int... suites) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(record(version, suites));
+            socket.getOutputStream().write(record(sni, version, suites));
             socket.getOutputStream().flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
             try {
@@ -65,7 +68,7 @@ final class RawClientHello {
         }
     }
 
-    private static byte[] record(int version, int... suites) {
+    private static byte[] record(String sni, int version, int... suites) {
         ByteArrayOutputStream hello = new ByteArrayOutputStream();
         u16(hello, version);
         byte[] random = new byte[32];
@@ -78,7 +81,7 @@ final class RawClientHello {
         }
         hello.write(1); // one compression method: null
         hello.write(0);
-        byte[] extensions = extensions();
+        byte[] extensions = extensions(sni);
         u16(hello, extensions.length);
         hello.writeBytes(extensions);
 
@@ -95,9 +98,9 @@ final class RawClientHello {
         return record.toByteArray();
     }
 
-    private static byte[] extensions() {
+    private static byte[] extensions(String sni) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] name = "localhost".getBytes(US_ASCII);
+        byte[] name = sni.getBytes(US_ASCII);
         extension(out, 0x0000, 2 + 1 + 2 + name.length); // server_name
         u16(out, 1 + 2 + name.length);
         out.write(0);
