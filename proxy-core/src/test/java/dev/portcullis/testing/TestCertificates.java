@@ -7,6 +7,7 @@ import dev.portcullis.server.tls.SelfSignedCertificates;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -14,6 +15,7 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.SecureRandom;
@@ -26,9 +28,13 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -112,7 +118,7 @@ public final class TestCertificates {
     /** A new CA with an EC P-256 key, valid from yesterday for a year. */
     public Authority newAuthority(String commonName) {
         KeyPair pair = keyPair(KeyType.EC);
-        X500Name name = new X500Name("CN=" + commonName);
+        X500Name name = x500("CN=" + commonName);
         Instant now = Instant.now();
         X509Certificate certificate =
                 sign(
@@ -182,7 +188,11 @@ public final class TestCertificates {
             return clientContext(null);
         }
 
-        /** A JDK client context that trusts only this CA and presents {@code identity}. */
+        /**
+         * A JDK client context that trusts only this CA and presents {@code identity} to every
+         * server, even one that asks for certificates of other CAs (as curl does): the JDK's own
+         * key manager would quietly send none.
+         */
         public SSLContext clientContext(@Nullable Issued identity) {
             try {
                 KeyStore trust = emptyStore();
@@ -204,13 +214,63 @@ public final class TestCertificates {
                 }
                 SSLContext context = SSLContext.getInstance("TLS");
                 context.init(
-                        keyFactory == null ? null : keyFactory.getKeyManagers(),
+                        keyFactory == null
+                                ? null
+                                : new KeyManager[] {
+                                    new AlwaysPresenting(
+                                            (X509ExtendedKeyManager) keyFactory.getKeyManagers()[0])
+                                },
                         trustFactory.getTrustManagers(),
                         RANDOM);
                 return context;
             } catch (GeneralSecurityException | IOException e) {
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** A client key manager that offers its one certificate whatever the server asks for. */
+    private static final class AlwaysPresenting extends X509ExtendedKeyManager {
+        private final X509ExtendedKeyManager keys;
+
+        AlwaysPresenting(X509ExtendedKeyManager keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(
+                String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return "client";
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return "client";
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {"client"};
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return keys.getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return keys.chooseServerAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return keys.getPrivateKey(alias);
         }
     }
 
@@ -280,7 +340,7 @@ public final class TestCertificates {
         public Issued issue() {
             KeyPair pair = keyPair(keyType);
             Extensions extensions =
-                    builder(new X500Name(subject), issuer.name, pair, notBefore, notAfter)
+                    builder(x500(subject), issuer.name, pair, notBefore, notAfter)
                             .add(Extension.basicConstraints, true, new BasicConstraints(false))
                             .add(
                                     Extension.keyUsage,
@@ -456,6 +516,14 @@ public final class TestCertificates {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A name from its RFC 4514 form, most specific attribute first as people write it; the encoding
+     * puts it last, as CAs do, so that it prints back the same.
+     */
+    private static X500Name x500(String name) {
+        return X500Name.getInstance(new X500Principal(name).getEncoded());
     }
 
     private static PrivateKey bcKey(PrivateKey key) {

@@ -4,6 +4,7 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertificateException;
 import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
@@ -110,6 +111,11 @@ public enum HandshakeFailureReason {
         }
         if (t instanceof SSLException) {
             return ofMessage(t.getMessage());
+        }
+        if (t instanceof CertificateException) {
+            // A server verifies only client certificates; OpenSSL wraps its trust manager's
+            // refusal in a generic engine exception.
+            return BAD_CERTIFICATE;
         }
         if (t instanceof IOException) {
             return CLOSED; // reset by peer, broken pipe

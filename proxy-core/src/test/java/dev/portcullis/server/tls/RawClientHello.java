@@ -68,7 +68,8 @@ final class RawClientHello {
         }
     }
 
-    private static byte[] record(String sni, int version, int... suites) {
+    /** The bytes of one ClientHello record. */
+    static byte[] record(String sni, int version, int... suites) {
         ByteArrayOutputStream hello = new ByteArrayOutputStream();
         u16(hello, version);
         byte[] random = new byte[32];
