@@ -33,7 +33,10 @@ public enum HandshakeFailureReason {
     BAD_CERTIFICATE("bad_certificate"),
     /** The handshake did not finish within the handshake timeout. */
     TIMEOUT("timeout"),
-    /** The client closed or reset the connection before the handshake finished. */
+    /**
+     * The client closed or reset the connection before the handshake finished; load balancers' TCP
+     * health checks, which connect and close, count here too.
+     */
     CLOSED("closed"),
     /** The client sent something that is not TLS, such as plain HTTP to the TLS port. */
     NOT_TLS("not_tls"),

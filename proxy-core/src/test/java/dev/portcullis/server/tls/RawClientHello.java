@@ -107,11 +107,14 @@ final class RawClientHello {
         out.write(0);
         u16(out, name.length);
         out.writeBytes(name);
-        extension(out, 0x000a, 8); // supported_groups: x25519, secp256r1, secp384r1
-        u16(out, 6);
+        // supported_groups: x25519, secp256r1, secp384r1, and ffdhe2048 so that a DHE suite is
+        // refused by the policy rather than for want of a finite-field group (RFC 7919 §4).
+        extension(out, 0x000a, 10);
+        u16(out, 8);
         u16(out, 0x001d);
         u16(out, 0x0017);
         u16(out, 0x0018);
+        u16(out, 0x0100);
         extension(out, 0x000b, 2); // ec_point_formats: uncompressed
         out.write(1);
         out.write(0);

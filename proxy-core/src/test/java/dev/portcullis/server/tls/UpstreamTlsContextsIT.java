@@ -18,6 +18,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -42,12 +43,13 @@ class UpstreamTlsContextsIT {
     private static EventLoopGroup group;
     private static Authority backendCa;
     private static Authority otherCa;
+    private static TestCertificates certificates;
     private static TlsFixture backend;
 
     @BeforeAll
     static void start() throws Exception {
         group = TlsProviders.newEventLoop();
-        TestCertificates certificates = new TestCertificates(dir);
+        certificates = new TestCertificates(dir);
         backendCa = certificates.newAuthority("Backend CA");
         otherCa = certificates.newAuthority("Other CA");
         backend =
@@ -131,12 +133,15 @@ class UpstreamTlsContextsIT {
 
     @ParameterizedTest
     @MethodSource("providers")
-    void insecureSkipVerify_untrustedCaAndWrongHost_isAccepted(SslProvider provider)
+    void insecureSkipVerify_selfSignedForAnotherHost_isAccepted(SslProvider provider)
             throws Throwable {
-        try (UpstreamTlsContexts contexts = new UpstreamTlsContexts(provider)) {
+        var selfSigned = certificates.selfSigned(List.of("self.test"), List.of());
+        try (TlsFixture other =
+                        TlsFixture.start(group, provider, TlsFixture.config(false, selfSigned));
+                UpstreamTlsContexts contexts = new UpstreamTlsContexts(provider)) {
             SslContext context = contexts.context(new BackendTlsConfig(null, true));
 
-            assertThat(handshake(context, "elsewhere.test")).isEqualTo("TLSv1.3");
+            assertThat(handshake(context, "elsewhere.test", other.port())).isEqualTo("TLSv1.3");
         }
     }
 
@@ -179,6 +184,10 @@ class UpstreamTlsContextsIT {
      * the negotiated protocol or throws the handshake's failure.
      */
     private static String handshake(SslContext context, String host) throws Throwable {
+        return handshake(context, host, backend.port());
+    }
+
+    private static String handshake(SslContext context, String host, int port) throws Throwable {
         CompletableFuture<SslHandler> handler = new CompletableFuture<>();
         Channel channel =
                 new Bootstrap()
@@ -188,14 +197,12 @@ class UpstreamTlsContextsIT {
                                 new ChannelInitializer<SocketChannel>() {
                                     @Override
                                     protected void initChannel(SocketChannel ch) {
-                                        SslHandler ssl =
-                                                context.newHandler(
-                                                        ch.alloc(), host, backend.port());
+                                        SslHandler ssl = context.newHandler(ch.alloc(), host, port);
                                         ch.pipeline().addLast(ssl);
                                         handler.complete(ssl);
                                     }
                                 })
-                        .connect(InetAddress.getLoopbackAddress(), backend.port())
+                        .connect(InetAddress.getLoopbackAddress(), port)
                         .syncUninterruptibly()
                         .channel();
         try {
