@@ -46,5 +46,13 @@ public final class MeterNames {
 
     public static final String RESULT_FAILURE = "failure";
 
+    /** TLS handshakes completed, by {@link #TAG_PROTOCOL} ({@code TLSv1.3}, {@code TLSv1.2}). */
+    public static final String TLS_HANDSHAKES = "portcullis.tls.handshakes";
+
+    /** TLS handshakes that failed, by {@link #TAG_REASON} from a bounded set. */
+    public static final String TLS_HANDSHAKE_FAILURES = "portcullis.tls.handshake.failures";
+
+    public static final String TAG_PROTOCOL = "protocol";
+
     private MeterNames() {}
 }
