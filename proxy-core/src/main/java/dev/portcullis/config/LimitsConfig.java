@@ -14,6 +14,12 @@ import java.time.Duration;
  * @param maxBodyBytes largest request body, declared or streamed; larger is answered 413
  * @param headerTimeout time from the start of a request to the end of its header block
  * @param idleTimeout time a keep-alive client connection may sit idle between requests
+ * @param http2MaxConcurrentStreams streams one HTTP/2 connection may have open at once
+ * @param http2InitialWindow flow-control window per HTTP/2 stream; with the stream limit it bounds
+ *     what one connection can make the proxy hold
+ * @param http2MaxResets stream resets a client may send per {@code http2ResetWindow} before its
+ *     connection is closed with GOAWAY (HTTP/2 rapid reset, CVE-2023-44487)
+ * @param http2ResetWindow the window over which resets are counted
  */
 public record LimitsConfig(
         int maxConnections,
@@ -23,7 +29,41 @@ public record LimitsConfig(
         int maxHeaders,
         ByteSize maxBodyBytes,
         Duration headerTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        int http2MaxConcurrentStreams,
+        ByteSize http2InitialWindow,
+        int http2MaxResets,
+        Duration http2ResetWindow) {
+
+    public static final int DEFAULT_HTTP2_MAX_CONCURRENT_STREAMS = 100;
+    public static final ByteSize DEFAULT_HTTP2_INITIAL_WINDOW = ByteSize.ofKibibytes(256);
+    public static final int DEFAULT_HTTP2_MAX_RESETS = 200;
+    public static final Duration DEFAULT_HTTP2_RESET_WINDOW = Duration.ofSeconds(30);
+
+    /** Limits with the HTTP/2 settings at their defaults. */
+    public LimitsConfig(
+            int maxConnections,
+            int maxConnectionsPerIp,
+            ByteSize maxRequestLine,
+            ByteSize maxHeaderBytes,
+            int maxHeaders,
+            ByteSize maxBodyBytes,
+            Duration headerTimeout,
+            Duration idleTimeout) {
+        this(
+                maxConnections,
+                maxConnectionsPerIp,
+                maxRequestLine,
+                maxHeaderBytes,
+                maxHeaders,
+                maxBodyBytes,
+                headerTimeout,
+                idleTimeout,
+                DEFAULT_HTTP2_MAX_CONCURRENT_STREAMS,
+                DEFAULT_HTTP2_INITIAL_WINDOW,
+                DEFAULT_HTTP2_MAX_RESETS,
+                DEFAULT_HTTP2_RESET_WINDOW);
+    }
 
     /** The limits used for every key left out of the section. */
     public static LimitsConfig defaults() {

@@ -6,6 +6,12 @@ import java.util.List;
  * A pool of interchangeable backends ({@code upstreams[]}).
  *
  * @param retries further attempts after the first fails, within the retry rules
+ * @param tls how {@code https://} backends are verified
+ * @param healthCheck active health checks, or null for none
+ * @param outlier passive ejection of failing backends
+ * @param circuitBreaker per-backend caps beyond which requests fail fast with 503
+ * @param retryBudget the share of requests that may be retries
+ * @param dnsRefresh how often backend host names are resolved again; zero means never
  */
 public record UpstreamConfig(
         String name,
