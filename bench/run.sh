@@ -2,7 +2,7 @@
 # Benchmarks Portcullis side by side with HAProxy and nginx on this machine and writes
 # bench/RESULTS.md, two charts beside it and the raw data under bench/results/.
 # How it measures and why: bench/README.md.
-set -euo pipefail
+set -Eeuo pipefail
 
 usage() {
     cat <<'EOF'
@@ -91,7 +91,7 @@ declare -A LABEL=(
     [ka16k]="keep-alive, 16 KiB"
     [close]="new connection per request"
     [tls_ka]="TLS 1.3 keep-alive"
-    [tls_close]="TLS handshake per request"
+    [tls_close]="new TLS connection per request"
     [h2]="HTTP/2 over TLS (h2load, ${H2_CONNS} conn × ${H2_STREAMS} streams)"
     [c16]="keep-alive 100 B, 16 connections"
     [c256]="keep-alive 100 B, 256 connections"
@@ -244,6 +244,7 @@ cleanup() {
     exit "$rc"
 }
 trap cleanup EXIT
+trap 'echo "run.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -499,12 +500,25 @@ cp "$TMP/portcullis.err" "$RAW_DIR/portcullis-stderr.txt" 2>/dev/null || true
 [[ -n ${ALIVE[haproxy]:-} && -n ${ALIVE[nginx]:-} ]] ||
     die "the reference proxies did not start: $(tail -n 5 "$TMP/haproxy.log" "$TMP/nginx/error.log")"
 
-# What each TLS listener negotiates, for the report.
+# What each TLS listener negotiates, and whether it resumes a session from a ticket, for the
+# report: wrk resumes, so "a new TLS connection per request" is a resumption where it can be.
 declare -A TLS_SEEN=()
+tls_request() {
+    printf 'GET /100 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' |
+        timeout 5 openssl s_client -connect "127.0.0.1:$1" -ign_eof "${@:2}" 2>&1 || true
+}
 for proxy in "${PROXIES[@]}"; do
     [[ $proxy == portcullis && $PORTCULLIS_TLS == 0 ]] && continue
-    TLS_SEEN[$proxy]=$(timeout 5 openssl s_client -connect "127.0.0.1:${TLS_PORT[$proxy]}" -brief \
+    seen=$(timeout 5 openssl s_client -connect "127.0.0.1:${TLS_PORT[$proxy]}" -brief \
         -alpn h2,http/1.1 </dev/null 2>&1 | awk -F': ' '/Protocol version|ALPN protocol/ { printf "%s%s", sep, $2; sep = ", " }') || true
+    tls_request "${TLS_PORT[$proxy]}" -sess_out "$TMP/session-$proxy" >/dev/null
+    if [[ -s $TMP/session-$proxy ]] &&
+        tls_request "${TLS_PORT[$proxy]}" -sess_in "$TMP/session-$proxy" | grep -q '^Reused,'; then
+        seen+=", resumes sessions"
+    else
+        seen+=", does not resume sessions"
+    fi
+    TLS_SEEN[$proxy]=$seen
 done
 
 # ---------------------------------------------------------------------------------------------
@@ -520,11 +534,14 @@ skip_reason() {
     fi
 }
 
-# load_command SCENARIO PROXY RAWFILE: fills LOAD with the command of one measured round.
+# load_command SCENARIO PROXY RAWFILE [DURATION]: fills LOAD with the command of one round.
+# A hard time limit stops a load generator that hangs: h2load, for one, waits for ever on a
+# connection the server stopped reading.
 load_command() {
     local scen=$1 proxy=$2 raw=$3 duration=${4:-$DURATION}
     local http="http://127.0.0.1:${HTTP_PORT[$proxy]}" https="https://127.0.0.1:${TLS_PORT[$proxy]}"
-    local -a wrk=(wrk -t1 "-d${duration}s" --latency -s "$BENCH_DIR/wrk-report.lua")
+    LOAD_LIMIT=$((duration + 20))
+    local -a wrk=(timeout -k 5 "$LOAD_LIMIT" wrk -t1 "-d${duration}s" --latency -s "$BENCH_DIR/wrk-report.lua")
     case $scen in
         ka100) LOAD=("${wrk[@]}" "-c$CONNS" "$http/100") ;;
         ka16k) LOAD=("${wrk[@]}" "-c$CONNS" "$http/16k") ;;
@@ -534,7 +551,8 @@ load_command() {
         c16) LOAD=("${wrk[@]}" -c16 "$http/100") ;;
         c256) LOAD=("${wrk[@]}" -c256 "$http/100") ;;
         c2048) LOAD=("${wrk[@]}" -c2048 "$http/100") ;;
-        h2) LOAD=(h2load -t1 -c"$H2_CONNS" -m"$H2_STREAMS" -D"$duration" "--log-file=$raw.log" "$https/100") ;;
+        h2) LOAD=(timeout -k 5 "$LOAD_LIMIT" h2load -t1 -c"$H2_CONNS" -m"$H2_STREAMS" -D"$duration"
+            "--log-file=$raw.log" "$https/100") ;;
         *) die "no load command for scenario $scen" ;;
     esac
 }
@@ -565,7 +583,7 @@ parse_h2load() {
         return
     fi
     # "requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout"
-    read -r M_REQ M_SOCK M_TMO < <(awk '/^requests:/ { print $6, $12, $14 }' "$raw")
+    read -r M_REQ M_SOCK M_TMO < <(awk '/^requests:/ { print $6, $12, $14 }' "$raw") || true
     local ok secs
     ok=$(awk '/^status codes:/ { print $3 }' "$raw")
     secs=$(awk '/^finished in/ { v = $3; sub(/s,?$/, "", v); print v }' "$raw")
@@ -582,7 +600,7 @@ parse_h2load() {
 # measure SCENARIO PROXY RAWFILE [DURATION]: one round of load against one proxy.
 measure() {
     local scen=$1 proxy=$2 raw=$3 pid=${PID_OF[$2]}
-    local t0 t1 tk0 tk1 busy0 busy1 lbusy0 lbusy1 steal0 steal1 own0 own1 ch0 ch1
+    local t0 t1 tk0 tk1 busy0 busy1 lbusy0 lbusy1 steal0 steal1 own0 own1 ch0 ch1 rc=0
     M_FAIL=""
     load_command "$scen" "$proxy" "$raw" "${4:-}"
     reset_peak_rss "$pid"
@@ -591,7 +609,7 @@ measure() {
     tk0=$(proc_ticks "$pid")
     read -r busy0 lbusy0 steal0 < <(cpu_stat)
     t0=$EPOCHREALTIME
-    run_tracked "$raw" taskset -c "$LOAD_CPU" "${LOAD[@]}" || true
+    run_tracked "$raw" taskset -c "$LOAD_CPU" "${LOAD[@]}" || rc=$?
     t1=$EPOCHREALTIME
     read -r busy1 lbusy1 steal1 < <(cpu_stat)
     tk1=$(proc_ticks "$pid")
@@ -602,6 +620,10 @@ measure() {
     M_PEAK=$(proc_kib "$pid" VmHWM)
     if ! kill -0 "$pid" 2>/dev/null; then
         M_FAIL="the proxy exited during the round"
+        return
+    fi
+    if [[ $rc == 124 || $rc == 137 ]]; then
+        M_FAIL="${LOAD[3]} had not finished after ${LOAD_LIMIT}s and was stopped"
         return
     fi
     M_TICKS=$((tk1 - tk0))
@@ -928,6 +950,8 @@ summary_value() {
 status_of() {
     awk -F, -v s="$1" -v p="$2" '$1 == s && $2 == p { r = $3; if ($3 != "ok") { sub(/^[^,]*,[^,]*,[^,]*,/, ""); gsub(/"/, ""); r = r ": " $0 } } END { print r }' "$STATUS_CSV"
 }
+# The first line a command prints about its version (some exit non-zero after it).
+version_of() { { "$@" 2>&1 || true; } | head -n 1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "—"; else printf "%.2f×", a / b }'; }
 
 CHART_PERCORE=$BENCH_DIR/chart-per-core-vs-haproxy.png
@@ -1053,15 +1077,19 @@ TOTAL_SECS=$((EPOCHSECONDS - START))
     echo "# Benchmark: Portcullis, HAProxy and nginx side by side"
     echo
     echo "Written by \`bench/run.sh$([[ $MODE == quick ]] && echo " --quick")$([[ -n $JVM_FLAGS ]] && echo " --jvm-flags \"$JVM_FLAGS\"")\` on $(date -u '+%Y-%m-%d %H:%M UTC'), in $(fmt_secs "$TOTAL_SECS"). How it measures: [README.md](README.md). Absolute figures move by tens of percent between runs on a shared machine; compare the ratios, which come from one run."
+    if [[ $MODE == quick ]]; then
+        echo
+        echo "**A --quick run**: $ROUNDS round(s) of ${DURATION}s per scenario, ${WARMUP}s of JIT warm-up, $IDLE_CONNS idle connections, $((TRANSFER_BYTES / 1048576)) MiB transfers. It shows that everything works; the full run (\`bench/run.sh\`) gives the figures to compare."
+    fi
     echo
     echo "## Machine and software"
     echo
     echo "- CPU: $(lscpu | awk -F: '/^Model name/ { gsub(/^ +/, "", $2); print $2; exit }'), $(nproc --all) cores; $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory; kernel $(uname -r)"
-    echo "- Portcullis: $(java -jar "$JAR" version 2>/dev/null | head -1), commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT_DIR" diff --quiet HEAD -- proxy-core proxy-server 2>/dev/null || echo ' (with uncommitted changes)')"
-    echo "- JDK: \`$(readlink -f "$(command -v java)")\`, $(java -version 2>&1 | sed -n 2p)"
+    echo "- Portcullis: $(version_of java -jar "$JAR" version), commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT_DIR" diff --quiet HEAD -- proxy-core proxy-server 2>/dev/null || echo ' (with uncommitted changes)')"
+    echo "- JDK: \`$(readlink -f "$(command -v java)")\`, $(version_of java -version); $(java -version 2>&1 | sed -n 2p)"
     echo "- JVM flags: $([[ -n $JVM_FLAGS ]] && echo "\`$JVM_FLAGS\` (from --jvm-flags)" || echo "none: plain \`java -jar\`, as the README runs it"); the JVM chose: \`${JVM_ERGONOMICS:-unknown}\`"
-    echo "- $(nginx -v 2>&1); $(haproxy -v | head -1 | cut -d' ' -f1-3); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); $(h2load --version | head -1); $(curl --version | head -1 | cut -d' ' -f1-2); $(openssl version)"
-    echo "- TLS negotiated (openssl s_client offering h2 and http/1.1): $(for p in "${PROXIES[@]}"; do printf '%s: %s; ' "${PROXY_NAME[$p]}" "${TLS_SEEN[$p]:-no TLS listener}"; done)"
+    echo "- $(version_of nginx -v); $(version_of haproxy -v | cut -d' ' -f1-3); $(version_of wrk -v | cut -d' ' -f1-2); $(version_of h2load --version); $(version_of curl --version | cut -d' ' -f1-2); $(version_of openssl version)"
+    echo "- TLS as openssl s_client sees it (offering h2 and http/1.1, then offering the session back): $(sep=""; for p in "${PROXIES[@]}"; do printf '%s%s' "$sep" "${PROXY_NAME[$p]}: ${TLS_SEEN[$p]:-no TLS listener}"; sep="; "; done)"
     echo
     echo "## Setup"
     echo
@@ -1069,13 +1097,13 @@ TOTAL_SECS=$((EPOCHSECONDS - START))
     echo "- Each proxy balances round robin over the two origins with backend keep-alive (Portcullis \`max_idle_per_loop: 1024\`, nginx \`keepalive 1024\`, HAProxy \`http-reuse always\`) and sets X-Forwarded-For/-Proto/-Host and X-Request-Id. Configurations: \`results/$RUN_ID/\`."
     echo "- Portcullis keeps its JSON access log on, as in production, with stdout (where the log goes) sent to /dev/null; its admin listener serves metrics. nginx and HAProxy run without access logs, so they are spared work Portcullis does."
     echo "- wrk runs one thread, $CONNS connections unless the scenario says otherwise, ${DURATION}s per round, $ROUNDS round(s) per scenario and proxy; Portcullis had ${WARMUP}s of unmeasured warm-up load first (nginx and HAProxy ${PEER_WARMUP}s each). Figures are the median over kept rounds; requests per proxy-core second are all requests of the kept rounds divided by the CPU time (utime + stime from /proc/PID/stat) the proxy used in them."
-    echo "- A round is disturbed when processes other than the proxy used more than ${OTHER_MAX_PCT} % of CPU $PROXY_CPU, or the hypervisor stole more than ${STEAL_MAX_PCT} %; it is discarded and run again once while the time budget allows. Rounds whose req/s vary by more than ${CV_MAX_PCT} % (coefficient of variation) are all run once more. This run: $kept rounds kept, $discarded discarded as disturbed, $kept_disturbed kept although disturbed (the repeat was disturbed too, or no time was left), $replaced replaced because of variation."
+    echo "- A round is disturbed when other processes used more than ${OTHER_MAX_PCT} % of either core (of CPU $PROXY_CPU: any but the proxy; of CPU $LOAD_CPU: any but the load generator, the origins and the sink), or the hypervisor stole more than ${STEAL_MAX_PCT} %; it is discarded and run again once while the time budget allows. Rounds whose req/s vary by more than ${CV_MAX_PCT} % (coefficient of variation) are all run once more. This run: $kept rounds kept, $discarded discarded as disturbed, $kept_disturbed kept although disturbed (the repeat was disturbed too, or no time was left), $replaced replaced because of variation."
     echo
     echo "## Throughput and latency"
     echo
     echo "$MAIN_TABLE"
     echo
-    echo "Errors are summed over the kept rounds; proxy CPU is in % of one core over the rounds. TLS rows use an ECDSA P-256 certificate; in the handshake-per-request rows every request opens a new TLS connection with a full handshake (wrk does not resume sessions)."
+    echo "Errors are summed over the kept rounds; proxy CPU is in % of one core over the rounds. TLS rows use an ECDSA P-256 certificate. In the new-TLS-connection-per-request rows every request opens a new connection with a TLS 1.3 handshake, but wrk offers the session ticket of the connection before, so a proxy that resumes sessions (see above) does a resumption (PSK with ECDHE, no certificate signature), not a full handshake."
     echo
     echo "![requests per proxy-core second relative to HAProxy](chart-per-core-vs-haproxy.png)"
     echo
@@ -1084,7 +1112,7 @@ TOTAL_SECS=$((EPOCHSECONDS - START))
     if wanted idle; then
         echo "## $IDLE_CONNS idle keep-alive connections"
         echo
-        echo "A client on CPU $LOAD_CPU opens the connections one by one, sends one GET /100 on each, reads the answer and then keeps them all open without a byte more. RSS is VmRSS summed over the proxy's processes; for the JVM the heap is measured after \`jcmd GC.run\` (\`GC.heap_info\`). While they are held a new connection must still be served, and at the end a second request is sent on every held connection."
+        echo "A client on CPU $LOAD_CPU opens the connections one by one, sends one GET /100 on each, reads the answer and then keeps them all open without a byte more. RSS is VmRSS summed over the proxy's processes; for the JVM the heap is measured after \`jcmd GC.run\` (\`GC.heap_info\`). The JVM's RSS hardly moves because its heap is committed before, so for Portcullis the heap figure is the one to read. While they are held a new connection must still be served, and at the end a second request is sent on every held connection."
         echo
         echo "$IDLE_TABLE"
         echo
