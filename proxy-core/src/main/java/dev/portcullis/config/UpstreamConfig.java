@@ -1,6 +1,8 @@
 package dev.portcullis.config;
 
+import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A pool of interchangeable backends ({@code upstreams[]}).
@@ -19,10 +21,41 @@ public record UpstreamConfig(
         List<BackendConfig> backends,
         int retries,
         UpstreamTimeouts timeouts,
-        PoolConfig pool) {
+        PoolConfig pool,
+        BackendTlsConfig tls,
+        @Nullable HealthCheckConfig healthCheck,
+        OutlierConfig outlier,
+        CircuitBreakerConfig circuitBreaker,
+        RetryBudgetConfig retryBudget,
+        Duration dnsRefresh) {
+
+    public static final Duration DEFAULT_DNS_REFRESH = Duration.ofSeconds(30);
 
     public UpstreamConfig {
         backends = List.copyOf(backends);
+    }
+
+    /** An upstream without active checks and with the defaults of the other sections. */
+    public UpstreamConfig(
+            String name,
+            BalancePolicy balance,
+            List<BackendConfig> backends,
+            int retries,
+            UpstreamTimeouts timeouts,
+            PoolConfig pool) {
+        this(
+                name,
+                balance,
+                backends,
+                retries,
+                timeouts,
+                pool,
+                BackendTlsConfig.verifyWithDefaultTrust(),
+                null,
+                OutlierConfig.defaults(),
+                CircuitBreakerConfig.defaults(),
+                RetryBudgetConfig.defaults(),
+                DEFAULT_DNS_REFRESH);
     }
 
     /** The policy of an upstream that does not name one. */

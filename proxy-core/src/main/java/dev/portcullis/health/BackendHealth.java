@@ -131,6 +131,29 @@ public final class BackendHealth {
         return backend;
     }
 
+    /**
+     * Takes over what the same backend's health knew under the previous configuration, so that a
+     * reload neither forgets an ejection nor sends traffic to a backend not yet found healthy.
+     */
+    void inheritFrom(BackendHealth previous) {
+        Snapshot inherited = previous.snapshot;
+        if (inherited.ejection() != Ejection.NONE && !budget.tryAcquire()) {
+            // The new share of ejectable backends is smaller: this one returns to service.
+            inherited =
+                    new Snapshot(
+                            inherited.checked(),
+                            inherited.successes(),
+                            inherited.failures(),
+                            Ejection.NONE,
+                            0,
+                            inherited.ejections(),
+                            inherited.returnedAtNanos());
+        }
+        snapshot = inherited;
+        lastCheck = previous.lastCheck;
+        publish();
+    }
+
     /** Whether the balancers may choose the backend: the value last given to the backend. */
     public boolean isAvailable() {
         return verdict(snapshot);

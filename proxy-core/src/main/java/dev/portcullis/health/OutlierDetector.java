@@ -86,6 +86,11 @@ public final class OutlierDetector implements AutoCloseable {
         started = true;
         for (Watch watch : watches) {
             watch.health.backend().observer(watch);
+            long remaining = watch.health.remainingEjectionNanos();
+            if (remaining > 0) {
+                // An ejection inherited from the configuration before a reload.
+                scheduleRelease(watch, remaining);
+            }
         }
     }
 

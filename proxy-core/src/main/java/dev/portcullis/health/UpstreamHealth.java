@@ -57,11 +57,34 @@ public final class UpstreamHealth implements AutoCloseable {
             Class<? extends Channel> channelType,
             ProxyMetrics metrics)
             throws UnknownHostException {
+        return create(upstream, checks, outlier, group, channelType, metrics, null);
+    }
+
+    /**
+     * As {@link #create(Upstream, HealthCheckConfig, OutlierConfig, EventLoopGroup, Class,
+     * ProxyMetrics)}, for a reload: each backend that the previous health also watched keeps the
+     * state it had there. Close the previous health before starting this one.
+     */
+    public static UpstreamHealth create(
+            Upstream upstream,
+            @Nullable HealthCheckConfig checks,
+            OutlierConfig outlier,
+            EventLoopGroup group,
+            Class<? extends Channel> channelType,
+            ProxyMetrics metrics,
+            @Nullable UpstreamHealth previous)
+            throws UnknownHostException {
         EjectionBudget budget =
                 new EjectionBudget(upstream.backends().size(), outlier.maxEjectionPercent());
         List<BackendHealth> backends = new ArrayList<>();
         for (Backend backend : upstream.backends()) {
-            backends.add(new BackendHealth(backend, checks, outlier, budget, System::nanoTime));
+            BackendHealth health =
+                    new BackendHealth(backend, checks, outlier, budget, System::nanoTime);
+            BackendHealth before = previous == null ? null : previous.healthOf(backend);
+            if (before != null) {
+                health.inheritFrom(before);
+            }
+            backends.add(health);
         }
         ActiveHealthChecker checker =
                 checks == null
@@ -91,6 +114,15 @@ public final class UpstreamHealth implements AutoCloseable {
     public CompletableFuture<Void> start() {
         detector.start();
         return checker == null ? CompletableFuture.completedFuture(null) : checker.start();
+    }
+
+    private @Nullable BackendHealth healthOf(Backend backend) {
+        for (BackendHealth health : backends) {
+            if (health.backend() == backend) {
+                return health;
+            }
+        }
+        return null;
     }
 
     /** The admin view of every backend of the upstream now, in configuration order. */

@@ -194,6 +194,20 @@ public final class ProxyMetrics {
                 .register(registry);
     }
 
+    /** Removes the gauges of a backend that is no longer configured. */
+    public void removeBackend(String upstream, String backend) {
+        for (String name :
+                new String[] {MeterNames.BACKEND_UP, MeterNames.BACKEND_ACTIVE_REQUESTS}) {
+            for (var meter :
+                    registry.find(name)
+                            .tag(MeterNames.TAG_UPSTREAM, upstream)
+                            .tag(MeterNames.TAG_BACKEND, backend)
+                            .meters()) {
+                registry.remove(meter);
+            }
+        }
+    }
+
     /** Request counters by status class and the latency timer of one route. */
     public static final class RouteMeters {
         private final Counter[] byCodeClass;

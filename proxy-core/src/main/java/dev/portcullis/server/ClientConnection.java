@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.net.InetAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client side of an exchange, as {@link ProxyExchange} sees it: how to answer and how to ask
@@ -24,6 +25,9 @@ interface ClientConnection {
     boolean secure();
 
     String listenerName();
+
+    /** The verified subject of the client's TLS certificate, or null (no TLS, no certificate). */
+    @Nullable String clientCertificateSubject();
 
     /** The protocol the client speaks, for the access log: HTTP/1.0, HTTP/1.1 or HTTP/2.0. */
     String protocolName(HttpRequest request);

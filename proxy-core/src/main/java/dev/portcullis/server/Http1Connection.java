@@ -11,6 +11,7 @@ import dev.portcullis.server.h1.Http1RequestDecoder;
 import dev.portcullis.server.h1.Http1ResponseEncoder;
 import dev.portcullis.server.h1.RejectedRequest;
 import dev.portcullis.server.h1.RequestRejection;
+import dev.portcullis.server.tls.ClientCertificates;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -80,6 +81,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     private @Nullable ScheduledFuture<?> timer;
     private Timer timerKind = Timer.NONE;
     private InetAddress peer = InetAddress.getLoopbackAddress();
+    private @Nullable String clientSubject;
 
     Http1Connection(
             ListenerContext listener, Http1RequestDecoder decoder, Http1ResponseEncoder encoder) {
@@ -99,15 +101,25 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         context = ctx;
+        if (ctx.channel().isActive()) {
+            connected(ctx);
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        connected(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void connected(ChannelHandlerContext ctx) {
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
             peer = remote.getAddress();
         }
+        if (listener.secure()) {
+            clientSubject = ClientCertificates.subject(ctx.channel());
+        }
         arm(Timer.HEADER);
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -115,6 +127,14 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
         if (event == Http1RequestDecoder.HEAD_STARTED) {
             headStarted = true;
             arm(Timer.HEADER);
+            return;
+        }
+        if (event == ConnectionDrain.EVENT) {
+            closing = true;
+            if (current == null) {
+                arm(Timer.NONE);
+                ctx.close();
+            }
             return;
         }
         if (event == Http1RequestDecoder.INPUT_ENDED_WHILE_PAUSED) {
@@ -351,6 +371,11 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     }
 
     @Override
+    public @Nullable String clientCertificateSubject() {
+        return clientSubject;
+    }
+
+    @Override
     public String protocolName(HttpRequest request) {
         return request.protocolVersion().text();
     }
@@ -394,7 +419,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
                     close = true;
                 }
             }
-            if (close || http10) {
+            if (close || http10 || closing) {
                 closing = true;
                 headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             } else if (clientVersion == HttpVersion.HTTP_1_0) {

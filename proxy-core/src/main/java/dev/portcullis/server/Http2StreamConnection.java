@@ -7,9 +7,11 @@ import dev.portcullis.metrics.MeterNames;
 import dev.portcullis.net.ForwardingHeaderNames;
 import dev.portcullis.route.Route;
 import dev.portcullis.server.h1.RequestRejection;
+import dev.portcullis.server.tls.ClientCertificates;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -226,6 +228,12 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public String listenerName() {
         return listener.name();
+    }
+
+    @Override
+    public @Nullable String clientCertificateSubject() {
+        Channel connection = ctx().channel().parent();
+        return connection == null ? null : ClientCertificates.subject(connection);
     }
 
     @Override

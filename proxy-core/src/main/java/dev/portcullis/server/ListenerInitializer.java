@@ -1,12 +1,12 @@
 package dev.portcullis.server;
 
-import dev.portcullis.config.LimitsConfig;
 import dev.portcullis.metrics.RateLimitedLog;
 import dev.portcullis.server.guard.ConnectionGuard;
-import dev.portcullis.server.h1.Http1RequestDecoder;
-import dev.portcullis.server.h1.Http1ResponseEncoder;
+import dev.portcullis.server.tls.HandshakeMetrics;
+import dev.portcullis.server.tls.ServerTlsContexts;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,9 +24,15 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
                     LoggerFactory.getLogger(ListenerInitializer.class), Duration.ofSeconds(10));
 
     private final ListenerContext listener;
+    private final ChannelGroup clients;
 
-    ListenerInitializer(ListenerContext listener) {
+    /**
+     * @param clients every admitted client connection is added here, so that a shutdown can reach
+     *     them all
+     */
+    ListenerInitializer(ListenerContext listener, ChannelGroup clients) {
         this.listener = listener;
+        this.clients = clients;
     }
 
     @Override
@@ -51,6 +57,7 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         listener.accepted().increment();
+        clients.add(channel);
         listener.activeConnections().incrementAndGet();
         channel.closeFuture()
                 .addListener(
@@ -58,16 +65,19 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
                             guard.release(address);
                             listener.activeConnections().decrementAndGet();
                         });
-        LimitsConfig limits = listener.state().limits();
-        Http1RequestDecoder decoder =
-                new Http1RequestDecoder(
-                        limits.maxRequestLine().toIntSaturated(),
-                        limits.maxHeaderBytes().toIntSaturated(),
-                        limits.maxHeaders());
-        Http1ResponseEncoder encoder = new Http1ResponseEncoder();
         ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast("decoder", decoder);
-        pipeline.addLast("encoder", encoder);
-        pipeline.addLast("connection", new Http1Connection(listener, decoder, encoder));
+        ServerTlsContexts tls = listener.tls();
+        HandshakeMetrics handshakes = listener.handshakeMetrics();
+        if (tls != null && handshakes != null) {
+            pipeline.addLast("sni", tls.newSniHandler());
+            pipeline.addLast("handshake-metrics", handshakes.newHandler());
+            pipeline.addLast("alpn", new AlpnSetup(listener));
+            // Nothing reads by itself on a client connection; the TLS stage needs the first read.
+            channel.eventLoop().execute(channel::read);
+        } else if (listener.h2c()) {
+            pipeline.addLast("h2c-detector", new PriorKnowledgeDetector(listener));
+        } else {
+            Http1Setup.configure(pipeline, listener);
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.portcullis.filter.FilterChain;
 import dev.portcullis.filter.Response;
 import dev.portcullis.net.ForwardingHeaderNames;
 import dev.portcullis.route.Route;
+import dev.portcullis.server.tls.ClientCertificates;
 import dev.portcullis.upstream.Backend;
 import dev.portcullis.upstream.BackendPool;
 import dev.portcullis.upstream.ForwardingHeaders;
@@ -240,6 +241,13 @@ final class ProxyExchange
                     exchange.requestId())) {
                 respondLocally(ErrorResponses.BAD_REQUEST, "bad_connection_header");
                 return;
+            }
+            // Only the proxy speaks for the client's certificate.
+            HttpHeaders headers = request.headers();
+            headers.remove(ClientCertificates.SUBJECT_HEADER);
+            String subject = client.clientCertificateSubject();
+            if (subject != null) {
+                headers.set(ClientCertificates.SUBJECT_HEADER, subject);
             }
             request.setProtocolVersion(HttpVersion.HTTP_1_1);
         }

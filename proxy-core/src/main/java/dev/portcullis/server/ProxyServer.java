@@ -5,10 +5,20 @@ import dev.portcullis.balance.LoadBalancers;
 import dev.portcullis.config.BackendConfig;
 import dev.portcullis.config.ListenerConfig;
 import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.config.TlsConfig;
 import dev.portcullis.config.UpstreamConfig;
 import dev.portcullis.filter.FilterChain;
+import dev.portcullis.health.BackendStatus;
+import dev.portcullis.health.UpstreamHealth;
 import dev.portcullis.metrics.ProxyMetrics;
 import dev.portcullis.server.guard.ConnectionGuard;
+import dev.portcullis.server.tls.CertificateWatcher;
+import dev.portcullis.server.tls.HandshakeMetrics;
+import dev.portcullis.server.tls.ServerTlsContexts;
+import dev.portcullis.server.tls.TlsConfigException;
+import dev.portcullis.server.tls.TlsPolicy;
+import dev.portcullis.server.tls.TlsProblem;
+import dev.portcullis.server.tls.UpstreamTlsContexts;
 import dev.portcullis.upstream.Backend;
 import dev.portcullis.upstream.BackendPools;
 import dev.portcullis.upstream.Upstream;
@@ -19,30 +29,49 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running proxy: its event loops, listeners, upstreams with their pools, and the serving state
- * every request reads. Built from a validated configuration; {@link #start()} binds every listener
- * or fails as a whole.
+ * The running proxy: its event loops, listeners, upstreams with their pools and health, and the
+ * serving state every request reads.
+ *
+ * <p>{@link #start()} binds every listener or fails as a whole. {@link #reload} swaps in a new
+ * configuration: requests in flight finish on the state they started with, backends that stay keep
+ * their pools and health, removed ones drain, listeners come and go, certificates are read again.
+ * {@link #drain} stops accepting, lets requests finish and closes connections.
  */
 public final class ProxyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
-    private final ProxyConfig config;
     private final ProxyMetrics metrics;
     private final FilterChainFactory filters;
     private final String source;
@@ -50,11 +79,18 @@ public final class ProxyServer implements AutoCloseable {
     private final int eventLoops;
     private final EventLoopGroup workers;
     private final EventLoopGroup acceptors;
-    private final AtomicReference<ServingState> state = new AtomicReference<>();
-    private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
-    private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
-    private final List<Channel> listenerChannels = new ArrayList<>();
+    private final ScheduledExecutorService fileWatch;
     private final ConnectionGuard guard;
+    private final HandshakeMetrics handshakeMetrics;
+    private final UpstreamTlsContexts upstreamTls;
+    private final ChannelGroup clients =
+            new DefaultChannelGroup("portcullis-clients", GlobalEventExecutor.INSTANCE);
+    private final AtomicReference<ServingState> state = new AtomicReference<>();
+    private final Map<String, UpstreamRuntime> upstreams = new LinkedHashMap<>();
+    private final Map<String, ListenerRuntime> listeners = new LinkedHashMap<>();
+    private volatile ProxyConfig config;
+    private volatile boolean draining;
+    private boolean closed;
 
     /**
      * @param source where the configuration came from, for the start-up line
@@ -78,39 +114,34 @@ public final class ProxyServer implements AutoCloseable {
                         1,
                         new DefaultThreadFactory("portcullis-accept", true),
                         transport.ioHandlerFactory());
+        ScheduledThreadPoolExecutor watch =
+                new ScheduledThreadPoolExecutor(
+                        1, new DefaultThreadFactory("portcullis-file-watch", true));
+        watch.setRemoveOnCancelPolicy(true);
+        this.fileWatch = watch;
         this.guard =
                 new ConnectionGuard(
                         config.limits().maxConnections(), config.limits().maxConnectionsPerIp());
+        this.handshakeMetrics = new HandshakeMetrics(metrics.registry());
+        this.upstreamTls = new UpstreamTlsContexts(TlsPolicy.preferredProvider());
     }
 
     /**
-     * Resolves backends, binds every listener and starts serving.
+     * Resolves backends, runs the first health checks, binds every listener and starts serving.
      *
-     * @throws IOException when a listener cannot bind or a backend name does not resolve; what was
-     *     bound is closed again
+     * @throws IOException when a listener cannot bind, a certificate cannot be loaded or a backend
+     *     name does not resolve; what was started is stopped again
      */
-    public void start() throws IOException {
+    public synchronized void start() throws IOException {
         try {
-            Map<String, LoadBalancer> balancers = new LinkedHashMap<>();
-            for (UpstreamConfig upstreamConfig : config.upstreams()) {
-                List<Backend> backends = new ArrayList<>();
-                for (BackendConfig backendConfig : upstreamConfig.backends()) {
-                    backends.add(new Backend(upstreamConfig.name(), backendConfig));
-                }
-                Upstream upstream = new Upstream(upstreamConfig, backends);
-                BackendPools.install(upstream, workers, transport.socketChannel(), metrics);
-                upstreams.put(upstream.name(), upstream);
-                balancers.put(
-                        upstream.name(), LoadBalancers.create(upstreamConfig.balance(), backends));
+            Map<String, UpstreamRuntime> built = buildUpstreams(config, Map.of());
+            upstreams.putAll(built);
+            awaitFirstChecks(built.values());
+            state.set(servingState(config));
+            List<ListenerConfig> ordered = tlsFirst(config.listeners());
+            for (ListenerConfig listener : ordered) {
+                listeners.put(listener.name(), bind(listener));
             }
-            FilterChain chain = FilterChain.of(filters.create(config), metrics);
-            state.set(ServingState.build(config, upstreams, balancers, chain, metrics));
-            for (ListenerConfig listener : config.listeners()) {
-                bind(listener);
-            }
-        } catch (UnknownHostException e) {
-            close();
-            throw new IOException("a backend host name does not resolve: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -118,9 +149,153 @@ public final class ProxyServer implements AutoCloseable {
         LOG.info(summary());
     }
 
-    private void bind(ListenerConfig listener) throws IOException {
+    // ---------------------------------------------------------------- building
+
+    private Map<String, UpstreamRuntime> buildUpstreams(
+            ProxyConfig target, Map<String, UpstreamRuntime> previous) throws IOException {
+        Map<String, UpstreamRuntime> built = new LinkedHashMap<>();
+        try {
+            for (UpstreamConfig upstreamConfig : target.upstreams()) {
+                UpstreamRuntime before = previous.get(upstreamConfig.name());
+                if (before != null && before.config().equals(upstreamConfig)) {
+                    built.put(upstreamConfig.name(), before);
+                    continue;
+                }
+                built.put(upstreamConfig.name(), buildUpstream(upstreamConfig, before));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (UpstreamRuntime runtime : built.values()) {
+                if (!previous.containsValue(runtime)) {
+                    runtime.health().close();
+                    retireNewBackends(runtime, previous);
+                }
+            }
+            throw e;
+        }
+        return built;
+    }
+
+    private UpstreamRuntime buildUpstream(
+            UpstreamConfig upstreamConfig, @Nullable UpstreamRuntime before) throws IOException {
+        List<Backend> backends = new ArrayList<>();
+        for (BackendConfig backendConfig : upstreamConfig.backends()) {
+            Backend kept = before == null ? null : find(before.upstream(), backendConfig);
+            backends.add(kept != null ? kept : new Backend(upstreamConfig.name(), backendConfig));
+        }
+        Upstream upstream = new Upstream(upstreamConfig, backends);
+        SslContext tls = null;
+        if (backends.stream().anyMatch(backend -> backend.config().tls())) {
+            try {
+                tls = upstreamTls.context(upstreamConfig.tls());
+            } catch (TlsConfigException e) {
+                throw new IOException(
+                        "upstream " + upstreamConfig.name() + ": " + describe(e.problems()), e);
+            }
+            if (upstreamConfig.tls().insecureSkipVerify()) {
+                LOG.warn(
+                        "upstream {} does not verify its backends' certificates"
+                                + " (tls.insecure_skip_verify): anyone on the path can pose as"
+                                + " them",
+                        upstreamConfig.name());
+            }
+        }
+        try {
+            BackendPools.install(upstream, workers, transport.socketChannel(), metrics, tls);
+            UpstreamHealth health =
+                    UpstreamHealth.create(
+                            upstream,
+                            upstreamConfig.healthCheck(),
+                            upstreamConfig.outlier(),
+                            workers,
+                            transport.socketChannel(),
+                            metrics,
+                            before == null ? null : before.health());
+            LoadBalancer balancer = LoadBalancers.create(upstreamConfig.balance(), backends);
+            return new UpstreamRuntime(upstreamConfig, upstream, balancer, health);
+        } catch (UnknownHostException e) {
+            throw new IOException(
+                    "upstream "
+                            + upstreamConfig.name()
+                            + ": a backend host name does not resolve: "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static @Nullable Backend find(Upstream upstream, BackendConfig wanted) {
+        for (Backend backend : upstream.backends()) {
+            if (backend.config().equals(wanted)) {
+                return backend;
+            }
+        }
+        return null;
+    }
+
+    /** Waits (bounded) for the first round of active checks of upstreams that want it. */
+    private static void awaitFirstChecks(Iterable<UpstreamRuntime> runtimes) {
+        List<CompletableFuture<Void>> rounds = new ArrayList<>();
+        long waitMillis = 0;
+        for (UpstreamRuntime runtime : runtimes) {
+            rounds.add(runtime.health().start());
+            var checks = runtime.config().healthCheck();
+            if (checks != null) {
+                waitMillis = Math.max(waitMillis, checks.timeout().toMillis() + 1000);
+            }
+        }
+        try {
+            CompletableFuture.allOf(rounds.toArray(new CompletableFuture<?>[0]))
+                    .get(Math.max(waitMillis, 1), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("The first health checks did not all finish in time; serving anyway");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private ServingState servingState(ProxyConfig target) {
+        Map<String, Upstream> byName = new LinkedHashMap<>();
+        Map<String, LoadBalancer> balancers = new LinkedHashMap<>();
+        for (UpstreamRuntime runtime : upstreams.values()) {
+            byName.put(runtime.upstream().name(), runtime.upstream());
+            balancers.put(runtime.upstream().name(), runtime.balancer());
+        }
+        FilterChain chain = FilterChain.of(filters.create(target), metrics);
+        return ServingState.build(target, byName, balancers, chain, metrics);
+    }
+
+    /** TLS listeners bind first, so that a redirecting listener knows their port. */
+    private static List<ListenerConfig> tlsFirst(List<ListenerConfig> configs) {
+        List<ListenerConfig> ordered = new ArrayList<>();
+        configs.stream().filter(listener -> listener.tls() != null).forEach(ordered::add);
+        configs.stream().filter(listener -> listener.tls() == null).forEach(ordered::add);
+        return ordered;
+    }
+
+    private ListenerRuntime bind(ListenerConfig listener) throws IOException {
+        ServerTlsContexts tls = null;
+        CertificateWatcher watcher = null;
+        TlsConfig tlsConfig = listener.tls();
+        if (tlsConfig != null) {
+            try {
+                tls = ServerTlsContexts.load(tlsConfig);
+            } catch (TlsConfigException e) {
+                throw new IOException(
+                        "listener " + listener.name() + ": " + describe(e.problems()), e);
+            }
+            for (TlsProblem warning : tls.warnings()) {
+                LOG.warn("listener {}: {}", listener.name(), warning);
+            }
+        }
         ListenerContext context =
-                new ListenerContext(listener.name(), false, state, guard, metrics);
+                new ListenerContext(
+                        listener.name(),
+                        tls,
+                        tls == null ? null : handshakeMetrics,
+                        listener.h2c(),
+                        listener.redirectHttps() ? redirectPort() : 0,
+                        state,
+                        guard,
+                        metrics);
         ServerBootstrap bootstrap =
                 new ServerBootstrap()
                         .group(acceptors, workers)
@@ -128,16 +303,19 @@ public final class ProxyServer implements AutoCloseable {
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.AUTO_READ, false)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
                         // A client may half-close after its last request and still be answered.
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
                         .childOption(
                                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                                 new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                        .childHandler(new ListenerInitializer(context));
+                        .childHandler(new ListenerInitializer(context, clients));
         InetSocketAddress address = listener.bind().toSocketAddress();
         ChannelFuture binding = bootstrap.bind(address).awaitUninterruptibly();
         if (!binding.isSuccess()) {
+            if (tls != null) {
+                tls.close();
+            }
             throw new IOException(
                     "listener "
                             + listener.name()
@@ -147,28 +325,236 @@ public final class ProxyServer implements AutoCloseable {
                             + binding.cause().getMessage(),
                     binding.cause());
         }
-        Channel channel = binding.channel();
-        listenerChannels.add(channel);
-        bound.put(listener.name(), (InetSocketAddress) channel.localAddress());
+        if (tls != null) {
+            watcher =
+                    new CertificateWatcher(
+                            listener.name(), tls, fileWatch, CertificateWatcher.DEFAULT_INTERVAL);
+            watcher.start();
+        }
+        return new ListenerRuntime(listener, binding.channel(), tls, watcher);
     }
 
+    private int redirectPort() {
+        for (ListenerRuntime runtime : listeners.values()) {
+            if (runtime.tls() != null) {
+                return runtime.address().getPort();
+            }
+        }
+        throw new IllegalStateException("redirect_https needs a TLS listener");
+    }
+
+    private static String describe(List<TlsProblem> problems) {
+        StringJoiner joined = new StringJoiner("; ");
+        problems.forEach(problem -> joined.add(problem.toString()));
+        return joined.toString();
+    }
+
+    // ---------------------------------------------------------------- reload
+
+    /** What a reload did. */
+    public record ReloadOutcome(boolean applied, List<String> problems, String summary) {}
+
+    /**
+     * Swaps in a validated configuration. Everything that can fail (certificates, name resolution,
+     * binding new listeners) is prepared first; when any of it fails, nothing changes and the
+     * problems are returned.
+     */
+    public synchronized ReloadOutcome reload(ProxyConfig next) {
+        if (closed || draining) {
+            return new ReloadOutcome(false, List.of("the proxy is shutting down"), "");
+        }
+        List<String> problems = new ArrayList<>();
+        ProxyConfig current = config;
+        if (next.server().eventLoopThreads() != current.server().eventLoopThreads()
+                || next.server().transport() != current.server().transport()) {
+            LOG.warn(
+                    "server.event_loop_threads and server.transport take effect at the next"
+                            + " restart only");
+        }
+        Map<String, UpstreamRuntime> nextUpstreams;
+        try {
+            nextUpstreams = buildUpstreams(next, upstreams);
+        } catch (IOException e) {
+            return new ReloadOutcome(false, List.of(e.getMessage()), "");
+        }
+        for (UpstreamRuntime runtime : nextUpstreams.values()) {
+            if (!upstreams.containsValue(runtime)) {
+                retireOldHealth(runtime);
+                runtime.health().start();
+            }
+        }
+        Map<String, UpstreamRuntime> previousUpstreams = new LinkedHashMap<>(upstreams);
+        upstreams.clear();
+        upstreams.putAll(nextUpstreams);
+        config = next;
+        state.set(servingState(next));
+        reloadListeners(next, problems);
+        retireRemoved(previousUpstreams, nextUpstreams);
+        String summary =
+                next.upstreams().size()
+                        + " upstreams, "
+                        + next.routes().size()
+                        + " routes, "
+                        + listeners.size()
+                        + " listeners";
+        return new ReloadOutcome(problems.isEmpty(), problems, summary);
+    }
+
+    private void retireOldHealth(UpstreamRuntime replacement) {
+        for (UpstreamRuntime old : upstreams.values()) {
+            if (old.config().name().equals(replacement.config().name())) {
+                old.health().close();
+            }
+        }
+    }
+
+    private void reloadListeners(ProxyConfig next, List<String> problems) {
+        Map<String, ListenerConfig> wanted = new LinkedHashMap<>();
+        tlsFirst(next.listeners()).forEach(listener -> wanted.put(listener.name(), listener));
+        for (var iterator = listeners.entrySet().iterator(); iterator.hasNext(); ) {
+            var entry = iterator.next();
+            ListenerConfig replacement = wanted.get(entry.getKey());
+            if (replacement == null || !sameSocket(entry.getValue().config(), replacement)) {
+                entry.getValue().close();
+                iterator.remove();
+            } else {
+                ServerTlsContexts tls = entry.getValue().tls();
+                if (tls != null) {
+                    var result = tls.reload();
+                    if (!result.applied()) {
+                        problems.add(
+                                "listener "
+                                        + entry.getKey()
+                                        + " keeps its certificates: "
+                                        + describe(result.problems()));
+                    }
+                }
+            }
+        }
+        for (ListenerConfig listener : wanted.values()) {
+            if (!listeners.containsKey(listener.name())) {
+                try {
+                    listeners.put(listener.name(), bind(listener));
+                } catch (IOException | RuntimeException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Whether a listener can keep its socket: same address, same protocol options. */
+    private static boolean sameSocket(ListenerConfig before, ListenerConfig after) {
+        return before.bind().equals(after.bind())
+                && before.h2c() == after.h2c()
+                && before.redirectHttps() == after.redirectHttps()
+                && Objects.equals(before.tls(), after.tls());
+    }
+
+    private void retireRemoved(
+            Map<String, UpstreamRuntime> before, Map<String, UpstreamRuntime> after) {
+        Set<Backend> kept = new HashSet<>();
+        after.values().forEach(runtime -> kept.addAll(runtime.upstream().backends()));
+        for (UpstreamRuntime runtime : before.values()) {
+            if (!after.containsValue(runtime) && !after.containsKey(runtime.config().name())) {
+                runtime.health().close();
+            }
+            for (Backend backend : runtime.upstream().backends()) {
+                if (!kept.contains(backend)) {
+                    // In-flight requests finish; their connections close when released.
+                    backend.setAvailable(false);
+                    backend.closePools();
+                    metrics.removeBackend(backend.upstreamName(), backend.id());
+                }
+            }
+        }
+    }
+
+    private void retireNewBackends(UpstreamRuntime runtime, Map<String, UpstreamRuntime> previous) {
+        Set<Backend> old = new HashSet<>();
+        previous.values().forEach(before -> old.addAll(before.upstream().backends()));
+        for (Backend backend : runtime.upstream().backends()) {
+            if (!old.contains(backend)) {
+                backend.closePools();
+                metrics.removeBackend(backend.upstreamName(), backend.id());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- shutdown
+
+    /** Whether the proxy takes new requests (false once draining has begun). */
+    public boolean isReady() {
+        return !draining && !closed && state.get() != null;
+    }
+
+    /**
+     * Shuts down gracefully: stops accepting, lets requests in flight finish up to {@code timeout}
+     * (idle keep-alive connections close at once, busy ones answer with {@code Connection: close},
+     * HTTP/2 clients get GOAWAY), then closes what is left and everything else.
+     */
+    public void drain(Duration timeout) {
+        synchronized (this) {
+            if (closed || draining) {
+                return;
+            }
+            draining = true;
+        }
+        LOG.info("Draining: {} client connections open", guard.openConnections());
+        for (ListenerRuntime listener : listeners.values()) {
+            listener.stopAccepting();
+        }
+        for (Channel client : clients) {
+            client.eventLoop()
+                    .execute(() -> client.pipeline().fireUserEventTriggered(ConnectionDrain.EVENT));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (guard.openConnections() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = guard.openConnections();
+        if (left > 0) {
+            LOG.warn("Drain timeout of {} reached; closing {} connections", timeout, left);
+        }
+        close();
+    }
+
+    // ---------------------------------------------------------------- views
+
     private String summary() {
-        StringJoiner listeners = new StringJoiner(", ");
-        bound.forEach((name, address) -> listeners.add(name + " on " + format(address)));
+        StringJoiner listenerText = new StringJoiner(", ");
+        for (ListenerRuntime runtime : listeners.values()) {
+            ListenerConfig listener = runtime.config();
+            ServerTlsContexts tls = runtime.tls();
+            String protocol =
+                    tls != null
+                            ? "https ("
+                                    + tls.description()
+                                    + (Objects.requireNonNull(listener.tls()).http2() ? ", h2" : "")
+                                    + ")"
+                            : listener.redirectHttps()
+                                    ? "http, redirecting to https"
+                                    : listener.h2c() ? "http and h2c" : "http";
+            listenerText.add(listener.name() + " on " + format(runtime.address()) + " " + protocol);
+        }
         StringJoiner upstreamText = new StringJoiner(", ");
-        for (Upstream upstream : upstreams.values()) {
+        for (UpstreamRuntime runtime : upstreams.values()) {
             StringJoiner backends = new StringJoiner(" ");
-            upstream.backends().forEach(backend -> backends.add(backend.id()));
+            runtime.upstream().backends().forEach(backend -> backends.add(backend.id()));
             upstreamText.add(
-                    upstream.name()
+                    runtime.upstream().name()
                             + " ("
-                            + upstream.config().balance().name().toLowerCase(java.util.Locale.ROOT)
+                            + runtime.config().balance().name().toLowerCase(Locale.ROOT)
                             + ": "
                             + backends
                             + ")");
         }
         return "Portcullis serving: listeners "
-                + listeners
+                + listenerText
                 + "; upstreams "
                 + upstreamText
                 + "; "
@@ -188,11 +574,11 @@ public final class ProxyServer implements AutoCloseable {
 
     /** The bound address of a listener (its real port when the configuration said 0). */
     public InetSocketAddress address(String listener) {
-        InetSocketAddress address = bound.get(listener);
-        if (address == null) {
+        ListenerRuntime runtime = listeners.get(listener);
+        if (runtime == null) {
             throw new IllegalArgumentException("no bound listener named " + listener);
         }
-        return address;
+        return runtime.address();
     }
 
     public Transport transport() {
@@ -203,9 +589,23 @@ public final class ProxyServer implements AutoCloseable {
         return metrics;
     }
 
+    /** The configuration being served. */
+    public ProxyConfig config() {
+        return config;
+    }
+
     /** The upstreams by name, with their backends. */
     public Map<String, Upstream> upstreams() {
-        return Map.copyOf(upstreams);
+        Map<String, Upstream> view = new LinkedHashMap<>();
+        upstreams.forEach((name, runtime) -> view.put(name, runtime.upstream()));
+        return view;
+    }
+
+    /** The health and load of every backend, by upstream, for the admin API. */
+    public Map<String, List<BackendStatus>> backendStatuses() {
+        Map<String, List<BackendStatus>> view = new HashMap<>();
+        upstreams.forEach((name, runtime) -> view.put(name, runtime.health().statuses()));
+        return view;
     }
 
     /** Open client connections right now. */
@@ -213,19 +613,29 @@ public final class ProxyServer implements AutoCloseable {
         return guard.openConnections();
     }
 
-    /** Stops listening, closes pools and shuts the event loops down. */
+    /** Stops listening, closes every connection and pool and shuts the event loops down. */
     @Override
     public void close() {
-        for (Channel channel : listenerChannels) {
-            channel.close().awaitUninterruptibly();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        listenerChannels.clear();
-        for (Upstream upstream : upstreams.values()) {
-            for (Backend backend : upstream.backends()) {
+        for (ListenerRuntime listener : listeners.values()) {
+            listener.close();
+        }
+        listeners.clear();
+        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        for (UpstreamRuntime runtime : upstreams.values()) {
+            runtime.health().close();
+            for (Backend backend : runtime.upstream().backends()) {
                 backend.closePools();
             }
         }
+        fileWatch.shutdownNow();
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        upstreamTls.close();
     }
 }

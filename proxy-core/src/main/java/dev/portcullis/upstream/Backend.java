@@ -83,6 +83,11 @@ public final class Backend {
         return pools.get(eventLoop);
     }
 
+    /** Whether pools were installed (a backend kept across a reload has them already). */
+    public boolean hasPools() {
+        return !pools.isEmpty();
+    }
+
     void installPools(IdentityHashMap<EventLoop, BackendPool> byLoop) {
         this.pools = byLoop;
     }

@@ -12,12 +12,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keep-alive connections to one backend that belong to one event loop. Only that loop touches
@@ -65,6 +67,7 @@ public final class BackendPool {
             PoolConfig pool,
             UpstreamTimeouts timeouts,
             HttpDecoderConfig decoderConfig,
+            @Nullable SslContext tls,
             ProxyMetrics metrics) {
         this.backend = backend;
         this.eventLoop = eventLoop;
@@ -89,6 +92,17 @@ public final class BackendPool {
                                 new ChannelInitializer<Channel>() {
                                     @Override
                                     protected void initChannel(Channel channel) {
+                                        if (tls != null) {
+                                            // Host and port make the handler send SNI and
+                                            // verify the certificate against the backend name.
+                                            channel.pipeline()
+                                                    .addLast(
+                                                            "tls",
+                                                            tls.newHandler(
+                                                                    channel.alloc(),
+                                                                    backend.config().host(),
+                                                                    backend.config().port()));
+                                        }
                                         channel.attr(CONNECTION)
                                                 .set(
                                                         UpstreamConnection.install(

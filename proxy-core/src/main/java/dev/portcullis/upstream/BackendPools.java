@@ -5,11 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.IdentityHashMap;
+import org.jspecify.annotations.Nullable;
 
 /** Creates the per-event-loop pools of backends when the proxy starts. */
 public final class BackendPools {
@@ -35,6 +37,8 @@ public final class BackendPools {
      * Gives every backend of the upstream one pool per event loop of the group. Resolves backend
      * host names, so it blocks: call it before serving, never on an event loop.
      *
+     * @param tls the client context for {@code https://} backends, or null when the upstream has
+     *     none (a backend with an https URL then fails to start)
      * @throws UnknownHostException when a backend's host name does not resolve
      */
     public static void install(
@@ -43,8 +47,23 @@ public final class BackendPools {
             Class<? extends Channel> channelType,
             ProxyMetrics metrics)
             throws UnknownHostException {
+        install(upstream, group, channelType, metrics, null);
+    }
+
+    /** As {@link #install(Upstream, EventLoopGroup, Class, ProxyMetrics)}, with TLS. */
+    public static void install(
+            Upstream upstream,
+            EventLoopGroup group,
+            Class<? extends Channel> channelType,
+            ProxyMetrics metrics,
+            @Nullable SslContext tls)
+            throws UnknownHostException {
         HttpDecoderConfig decoderConfig = responseDecoderConfig();
         for (Backend backend : upstream.backends()) {
+            if (backend.hasPools()) {
+                // Kept from the configuration before a reload, with its connections.
+                continue;
+            }
             InetSocketAddress address =
                     new InetSocketAddress(
                             InetAddress.getByName(backend.config().host()),
@@ -62,6 +81,7 @@ public final class BackendPools {
                                 upstream.config().pool(),
                                 upstream.config().timeouts(),
                                 decoderConfig,
+                                backend.config().tls() ? tls : null,
                                 metrics));
             }
             backend.installPools(byLoop);

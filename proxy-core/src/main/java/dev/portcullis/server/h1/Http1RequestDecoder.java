@@ -133,6 +133,11 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         context = ctx;
         super.handlerAdded(ctx);
+        if (ctx.channel().isActive()) {
+            // Added after the fact (behind TLS, or after protocol detection): no channelActive
+            // will come, and nothing else reads.
+            ctx.read();
+        }
     }
 
     /**
