@@ -244,7 +244,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
                 incomingId != null && RequestIds.isAcceptable(incomingId)
                         ? incomingId
                         : RequestIds.next();
-        Route route = state.routes().match(host, path);
+        int redirectPort = listener.redirectPort();
+        Route route = redirectPort > 0 ? null : state.routes().match(host, path);
         RouteTarget target = route == null ? null : state.target(route);
         Exchange exchange =
                 new Exchange(
@@ -260,7 +261,11 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
                         now);
         ProxyExchange proxied = new ProxyExchange(this, state, request, exchange, target);
         current = proxied;
-        proxied.start();
+        if (redirectPort > 0) {
+            proxied.startWithAnswer(HttpsRedirect.to(host, redirectPort, uri), "redirect");
+        } else {
+            proxied.start();
+        }
     }
 
     private void reject(RequestRejection rejection) {

@@ -5,10 +5,12 @@ import dev.portcullis.config.UpstreamConfig;
 import dev.portcullis.filter.Exchange;
 import dev.portcullis.filter.FilterChain;
 import dev.portcullis.filter.Response;
+import dev.portcullis.metrics.RateLimitedLog;
 import dev.portcullis.net.ForwardingHeaderNames;
 import dev.portcullis.route.Route;
 import dev.portcullis.server.tls.ClientCertificates;
 import dev.portcullis.upstream.Backend;
+import dev.portcullis.upstream.BackendOverloadedException;
 import dev.portcullis.upstream.BackendPool;
 import dev.portcullis.upstream.ForwardingHeaders;
 import dev.portcullis.upstream.InvalidResponseException;
@@ -35,9 +37,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request on its way through the proxy, from its head to the end of its response: the filter
@@ -61,6 +65,10 @@ final class ProxyExchange
                 BackendPool.AcquireCallback,
                 ChannelFutureListener,
                 AccessLog.Entry {
+
+    private static final RateLimitedLog CONNECT_FAILURES =
+            new RateLimitedLog(
+                    LoggerFactory.getLogger(ProxyExchange.class), Duration.ofSeconds(10));
 
     /** Body bytes taken in while a verdict is pending, only to notice a client leaving. */
     private static final int MAX_HELD_WHILE_WAITING = 64 * 1024;
@@ -196,6 +204,11 @@ final class ProxyExchange
 
     private UpstreamConfig upstreamConfig() {
         return target().route.upstream().config();
+    }
+
+    /** Answers the request with the proxy's own response instead of proxying it. */
+    void startWithAnswer(Response answer, String why) {
+        respondLocally(answer, why);
     }
 
     /** Starts the exchange; called with the request head. */
@@ -440,6 +453,9 @@ final class ProxyExchange
         phase = Phase.CONNECTING;
         backend = chosen;
         lastBackend = chosen;
+        if (attempts == 0) {
+            route.upstream().retryBudget().recordRequest();
+        }
         attempts++;
         headWriteFailed = false;
         chosen.requestStarted();
@@ -487,20 +503,45 @@ final class ProxyExchange
 
     @Override
     public void failed(Throwable cause) {
+        Backend failedBackend = backend;
         endAttempt();
         if (phase == Phase.DONE) {
             return;
         }
+        boolean overloaded = cause instanceof BackendOverloadedException;
         boolean timeout = cause instanceof ConnectTimeoutException;
-        (timeout ? target().timeoutFailures : target().connectFailures).increment();
+        if (overloaded) {
+            target().overloaded.increment();
+        } else {
+            (timeout ? target().timeoutFailures : target().connectFailures).increment();
+            if (failedBackend != null) {
+                failedBackend.observer().onLocalFailure();
+            }
+            CONNECT_FAILURES.warn(
+                    "Cannot connect to backend {} of upstream {}: {}; check that it runs and"
+                            + " listens",
+                    failedBackend == null ? "?" : failedBackend.id(),
+                    target().route.upstream().name(),
+                    cause.toString());
+        }
         // The connection was never opened, so the request reached nobody: safe for any method.
-        if (attempts <= upstreamConfig().retries() && !bodyForwarded) {
+        if (mayRetry(0) && !bodyForwarded) {
             retry();
+            return;
+        }
+        if (overloaded) {
+            respondLocally(ErrorResponses.SERVICE_UNAVAILABLE, "circuit_open");
             return;
         }
         respondLocally(
                 timeout ? ErrorResponses.GATEWAY_TIMEOUT : ErrorResponses.BAD_GATEWAY,
                 timeout ? "connect_timeout" : "connect_failed");
+    }
+
+    /** Whether another attempt is within {@code retries} (plus {@code extra}) and the budget. */
+    private boolean mayRetry(int extra) {
+        return attempts <= upstreamConfig().retries() + extra
+                && target().route.upstream().retryBudget().tryAcquireRetry();
     }
 
     /** Completion of the request head's write. */
@@ -644,9 +685,13 @@ final class ProxyExchange
         }
         boolean invalid = cause instanceof InvalidResponseException;
         (invalid ? target().invalidResponses : target().resetFailures).increment();
+        Backend failedBackend = lastBackend;
+        if (failedBackend != null) {
+            failedBackend.observer().onLocalFailure();
+        }
         boolean unsent = headWriteFailed && !bodyForwarded;
         boolean safeToRepeat = (idempotent && !bodyForwarded) || unsent;
-        if (safeToRepeat && !invalid && attempts <= upstreamConfig().retries() + (unsent ? 1 : 0)) {
+        if (safeToRepeat && !invalid && mayRetry(unsent ? 1 : 0)) {
             retry();
             return;
         }
@@ -738,6 +783,10 @@ final class ProxyExchange
             }
         }
         target().timeoutFailures.increment();
+        Backend slowBackend = backend;
+        if (slowBackend != null && (requestComplete || responseStarted)) {
+            slowBackend.observer().onLocalFailure();
+        }
         if (responseStarted) {
             abort("idle_timeout");
             return;

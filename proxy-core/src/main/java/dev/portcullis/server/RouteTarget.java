@@ -16,6 +16,7 @@ final class RouteTarget {
     final Counter resetFailures;
     final Counter timeoutFailures;
     final Counter invalidResponses;
+    final Counter overloaded;
 
     RouteTarget(Route route, ProxyMetrics metrics) {
         String upstream = route.upstream().name();
@@ -27,5 +28,6 @@ final class RouteTarget {
         this.resetFailures = metrics.upstreamFailure(upstream, "closed");
         this.timeoutFailures = metrics.upstreamFailure(upstream, "timeout");
         this.invalidResponses = metrics.upstreamFailure(upstream, "invalid_response");
+        this.overloaded = metrics.upstreamFailure(upstream, "circuit_open");
     }
 }

@@ -17,6 +17,8 @@ public final class Backend {
     private final BackendConfig config;
     private final String id;
     private final AtomicInteger activeRequests = new AtomicInteger();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicInteger pendingConnections = new AtomicInteger();
     private volatile boolean available = true;
     private volatile Map<EventLoop, BackendPool> pools = Map.of();
     private volatile BackendObserver observer = BackendObserver.NONE;
@@ -54,6 +56,43 @@ public final class Backend {
 
     public void requestFinished() {
         activeRequests.decrementAndGet();
+    }
+
+    /** Connections to this backend open or opening now, over all event loops. */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    /** Connections to this backend being opened now, over all event loops. */
+    public int pendingConnections() {
+        return pendingConnections.get();
+    }
+
+    /** Reserves a connection slot within both caps; false when the circuit breaker is open. */
+    boolean tryReserveConnection(int maxConnections, int maxPending) {
+        if (pendingConnections.incrementAndGet() > maxPending) {
+            pendingConnections.decrementAndGet();
+            return false;
+        }
+        if (openConnections.incrementAndGet() > maxConnections) {
+            openConnections.decrementAndGet();
+            pendingConnections.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void connectionOpened() {
+        pendingConnections.decrementAndGet();
+    }
+
+    void connectionFailed() {
+        pendingConnections.decrementAndGet();
+        openConnections.decrementAndGet();
+    }
+
+    void connectionClosed() {
+        openConnections.decrementAndGet();
     }
 
     /** Whether the balancers may choose this backend now. */

@@ -1,5 +1,6 @@
 package dev.portcullis.upstream;
 
+import dev.portcullis.config.CircuitBreakerConfig;
 import dev.portcullis.config.PoolConfig;
 import dev.portcullis.config.UpstreamTimeouts;
 import dev.portcullis.metrics.ProxyMetrics;
@@ -45,6 +46,9 @@ public final class BackendPool {
     private final Counter opened;
     private final Counter reused;
     private final Counter foundClosed;
+    private final Counter overloaded;
+    private final int maxConnections;
+    private final int maxPending;
     private boolean closed;
 
     /** Told when a connection is ready for a request, or why none could be had. */
@@ -66,6 +70,7 @@ public final class BackendPool {
             InetSocketAddress address,
             PoolConfig pool,
             UpstreamTimeouts timeouts,
+            CircuitBreakerConfig breaker,
             HttpDecoderConfig decoderConfig,
             @Nullable SslContext tls,
             ProxyMetrics metrics) {
@@ -120,6 +125,9 @@ public final class BackendPool {
         this.opened = metrics.upstreamConnections(upstream, "opened");
         this.reused = metrics.upstreamConnections(upstream, "reused");
         this.foundClosed = metrics.upstreamConnections(upstream, "found_closed");
+        this.overloaded = metrics.upstreamConnections(upstream, "circuit_open");
+        this.maxConnections = breaker.maxConnections();
+        this.maxPending = breaker.maxPending();
     }
 
     public Backend backend() {
@@ -154,13 +162,28 @@ public final class BackendPool {
     }
 
     private void connect(UpstreamListener listener, AcquireCallback callback) {
+        if (!backend.tryReserveConnection(maxConnections, maxPending)) {
+            overloaded.increment();
+            callback.failed(
+                    new BackendOverloadedException(
+                            "backend "
+                                    + backend
+                                    + " is at circuit_breaker.max_connections or max_pending"));
+            return;
+        }
         ChannelFuture connecting = bootstrap.connect();
         connecting.addListener(
                 future -> {
                     if (!future.isSuccess()) {
+                        backend.connectionFailed();
                         callback.failed(future.cause());
                         return;
                     }
+                    backend.connectionOpened();
+                    connecting
+                            .channel()
+                            .closeFuture()
+                            .addListener(closed -> backend.connectionClosed());
                     opened.increment();
                     UpstreamConnection fresh = connecting.channel().attr(CONNECTION).get();
                     fresh.attach(listener);

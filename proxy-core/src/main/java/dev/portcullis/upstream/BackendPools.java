@@ -80,6 +80,7 @@ public final class BackendPools {
                                 address,
                                 upstream.config().pool(),
                                 upstream.config().timeouts(),
+                                upstream.config().circuitBreaker(),
                                 decoderConfig,
                                 backend.config().tls() ? tls : null,
                                 metrics));

@@ -8,10 +8,17 @@ public final class Upstream {
 
     private final UpstreamConfig config;
     private final List<Backend> backends;
+    private final RetryBudget retryBudget;
 
     public Upstream(UpstreamConfig config, List<Backend> backends) {
         this.config = config;
         this.backends = List.copyOf(backends);
+        this.retryBudget = new RetryBudget(config.retryBudget());
+    }
+
+    /** The share of this upstream's requests that may be retries. */
+    public RetryBudget retryBudget() {
+        return retryBudget;
     }
 
     public String name() {
