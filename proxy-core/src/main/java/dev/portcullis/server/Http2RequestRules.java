@@ -106,14 +106,21 @@ final class Http2RequestRules extends ChannelInboundHandlerAdapter {
 
     /** Removes the {@code x-http2-*} fields Netty's conversion adds (and any a client sent). */
     static void removeExtensionHeaders(HttpHeaders headers) {
+        List<CharSequence> extensions = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
                 it.hasNext(); ) {
             CharSequence name = it.next().getKey();
             if (name.length() > EXTENSION_PREFIX.length()
                     && io.netty.util.AsciiString.regionMatches(
                             name, true, 0, EXTENSION_PREFIX, 0, EXTENSION_PREFIX.length())) {
-                it.remove();
+                if (extensions == null) {
+                    extensions = new java.util.ArrayList<>(2);
+                }
+                extensions.add(name);
             }
+        }
+        if (extensions != null) {
+            extensions.forEach(headers::remove);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.portcullis.filter.Exchange;
 import dev.portcullis.filter.Response;
 import dev.portcullis.filter.SecurityEventLog;
 import dev.portcullis.metrics.MeterNames;
+import dev.portcullis.metrics.RateLimitedLog;
 import dev.portcullis.net.ForwardingHeaderNames;
 import dev.portcullis.route.Route;
 import dev.portcullis.server.h1.RequestRejection;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 final class Http2StreamConnection extends ChannelInboundHandlerAdapter implements ClientConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(Http2StreamConnection.class);
+    private static final RateLimitedLog UNEXPECTED =
+            new RateLimitedLog(LOG, java.time.Duration.ofSeconds(10));
 
     private final ListenerContext listener;
     private final InetAddress peer;
@@ -145,6 +148,8 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
         if (cause instanceof IOException) {
             LOG.debug("stream {} failed: {}", ctx.channel(), cause.toString());
         } else {
+            UNEXPECTED.warn(
+                    "Unexpected error on an HTTP/2 stream, resetting it: {}", cause.toString());
             LOG.debug("stream {} failed", ctx.channel(), cause);
         }
         ctx.close();

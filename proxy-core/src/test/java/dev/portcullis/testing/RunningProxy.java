@@ -36,6 +36,10 @@ public final class RunningProxy implements AutoCloseable {
         return server.address("test");
     }
 
+    public InetSocketAddress address(String listener) {
+        return server.address(listener);
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + address().getPort() + path);
     }

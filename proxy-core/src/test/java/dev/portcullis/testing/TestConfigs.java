@@ -3,6 +3,7 @@ package dev.portcullis.testing;
 import dev.portcullis.config.AccessLogFormat;
 import dev.portcullis.config.AdminConfig;
 import dev.portcullis.config.BackendConfig;
+import dev.portcullis.config.BackendTlsConfig;
 import dev.portcullis.config.BalancePolicy;
 import dev.portcullis.config.BindAddress;
 import dev.portcullis.config.ClientIpConfig;
@@ -13,6 +14,7 @@ import dev.portcullis.config.PoolConfig;
 import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.RouteConfig;
 import dev.portcullis.config.ServerConfig;
+import dev.portcullis.config.TlsConfig;
 import dev.portcullis.config.TransportChoice;
 import dev.portcullis.config.UpstreamConfig;
 import dev.portcullis.config.UpstreamTimeouts;
@@ -23,6 +25,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Configurations for tests, built in code with the defaults of the reference file. */
 public final class TestConfigs {
@@ -77,6 +80,9 @@ public final class TestConfigs {
         private final List<RouteConfig> routes = new ArrayList<>();
         private int retries = 1;
         private TransportChoice transport = TransportChoice.AUTO;
+        private @Nullable TlsConfig tls;
+        private boolean h2c;
+        private final List<ListenerConfig> extraListeners = new ArrayList<>();
 
         public Builder limits(LimitsConfig value) {
             this.limits = value;
@@ -108,6 +114,30 @@ public final class TestConfigs {
             return this;
         }
 
+        /** Makes the {@code test} listener HTTPS. */
+        public Builder tls(TlsConfig value) {
+            this.tls = value;
+            return this;
+        }
+
+        /** Lets the plain {@code test} listener take HTTP/2 with prior knowledge. */
+        public Builder h2c() {
+            this.h2c = true;
+            return this;
+        }
+
+        /** Adds a listener beside {@code test} (for instance a redirecting one). */
+        public Builder listener(ListenerConfig listener) {
+            extraListeners.add(listener);
+            return this;
+        }
+
+        /** A backend with a URL of the test's choosing ({@code https://...} for TLS backends). */
+        public Builder backend(URI url) {
+            backends.add(new BackendConfig(url, 1));
+            return this;
+        }
+
         public Builder backend(InetSocketAddress address) {
             return backend(address, 1);
         }
@@ -128,15 +158,45 @@ public final class TestConfigs {
             return this;
         }
 
+        private BackendTlsConfig backendTls = BackendTlsConfig.verifyWithDefaultTrust();
+
+        /** How {@code https://} backends are verified. */
+        public Builder backendTls(BackendTlsConfig value) {
+            this.backendTls = value;
+            return this;
+        }
+
+        private UpstreamConfig upstream() {
+            UpstreamConfig plain =
+                    new UpstreamConfig("app", balance, backends, retries, timeouts, pool);
+            return new UpstreamConfig(
+                    plain.name(),
+                    plain.balance(),
+                    plain.backends(),
+                    plain.retries(),
+                    plain.timeouts(),
+                    plain.pool(),
+                    backendTls,
+                    plain.healthCheck(),
+                    plain.outlier(),
+                    plain.circuitBreaker(),
+                    plain.retryBudget(),
+                    plain.dnsRefresh());
+        }
+
         public ProxyConfig build() {
             List<RouteConfig> effectiveRoutes =
                     routes.isEmpty() ? List.of(new RouteConfig("all", null, "/", "app")) : routes;
+            List<ListenerConfig> listeners = new ArrayList<>();
+            listeners.add(
+                    new ListenerConfig("test", new BindAddress("127.0.0.1", 0), tls, h2c, false));
+            listeners.addAll(extraListeners);
             return new ProxyConfig(
-                    List.of(new ListenerConfig("test", new BindAddress("127.0.0.1", 0))),
+                    listeners,
                     new ServerConfig(2, transport),
                     new ClientIpConfig(trusted),
                     limits,
-                    List.of(new UpstreamConfig("app", balance, backends, retries, timeouts, pool)),
+                    List.of(upstream()),
                     effectiveRoutes,
                     new AdminConfig(null),
                     new LoggingConfig(AccessLogFormat.JSON));
