@@ -52,7 +52,21 @@ public final class AdminServer implements AutoCloseable {
      * @param ready asked on every {@code /readyz}, from the admin thread; must be cheap
      */
     public AdminServer(BindAddress bind, PrometheusMeterRegistry registry, BooleanSupplier ready) {
-        this(bind, registry, ready, DEFAULT_IDLE_TIMEOUT);
+        this(bind, registry, AdminApi.readinessOnly(ready), null, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * Prepares the admin listener of a running proxy.
+     *
+     * @param token the bearer token of state-changing endpoints, or null for none; without one, the
+     *     listener refuses to bind anywhere but a loopback address
+     */
+    public AdminServer(
+            BindAddress bind,
+            PrometheusMeterRegistry registry,
+            AdminApi api,
+            @Nullable String token) {
+        this(bind, registry, api, token, DEFAULT_IDLE_TIMEOUT);
     }
 
     AdminServer(
@@ -60,6 +74,22 @@ public final class AdminServer implements AutoCloseable {
             PrometheusMeterRegistry registry,
             BooleanSupplier ready,
             Duration idleTimeout) {
+        this(bind, registry, AdminApi.readinessOnly(ready), null, idleTimeout);
+    }
+
+    AdminServer(
+            BindAddress bind,
+            PrometheusMeterRegistry registry,
+            AdminApi api,
+            @Nullable String token,
+            Duration idleTimeout) {
+        BearerToken bearer = new BearerToken(token);
+        if (!bearer.required() && !isLoopback(bind)) {
+            throw new IllegalStateException(
+                    "admin.bind: an admin listener on "
+                            + bind
+                            + " (not a loopback address) needs admin.token");
+        }
         this.bind = bind;
         this.group =
                 new MultiThreadIoEventLoopGroup(
@@ -68,8 +98,16 @@ public final class AdminServer implements AutoCloseable {
                         NioIoHandler.newFactory());
         this.channels = new DefaultChannelGroup("admin", group.next());
         AdminRequestHandler handler =
-                new AdminRequestHandler(AdminEndpoints.standard(registry, ready));
+                new AdminRequestHandler(AdminEndpoints.standard(registry, api, bearer));
         this.initializer = new AdminChannelInitializer(channels, idleTimeout, handler);
+    }
+
+    private static boolean isLoopback(BindAddress bind) {
+        try {
+            return java.net.InetAddress.getByName(bind.host()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

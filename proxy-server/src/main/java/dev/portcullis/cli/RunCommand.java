@@ -2,6 +2,7 @@ package dev.portcullis.cli;
 
 import dev.portcullis.config.ConfigLoader;
 import dev.portcullis.config.ConfigResult;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,10 +33,20 @@ final class RunCommand implements Callable<Integer> {
             ValidateCommand.printProblems(spec.commandLine().getErr(), config, invalid);
             return ValidateCommand.INVALID;
         }
-        try (ProxyLauncher launcher =
-                ProxyLauncher.start(((ConfigResult.Valid) result).config(), config.toString())) {
-            launcher.awaitShutdown();
+        ProxyLauncher launcher;
+        try {
+            launcher =
+                    ProxyLauncher.start(
+                            ((ConfigResult.Valid) result).config(),
+                            config.toString(),
+                            config,
+                            System.getenv());
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("portcullis: cannot start: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
         }
+        launcher.awaitShutdown();
         return 0;
     }
 }
