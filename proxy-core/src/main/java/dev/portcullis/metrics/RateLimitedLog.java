@@ -2,6 +2,7 @@ package dev.portcullis.metrics;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -22,7 +23,7 @@ public final class RateLimitedLog {
     }
 
     /** Logs at WARN unless a line was written within the interval. */
-    public void warn(String format, Object... arguments) {
+    public void warn(String format, @Nullable Object... arguments) {
         long now = System.nanoTime();
         long next = nextAllowedNanos.get();
         if ((next != Long.MIN_VALUE && now - next < 0)

@@ -11,6 +11,7 @@ import dev.portcullis.filter.FilterChain;
 import dev.portcullis.health.BackendStatus;
 import dev.portcullis.health.UpstreamHealth;
 import dev.portcullis.metrics.ProxyMetrics;
+import dev.portcullis.metrics.RateLimitedLog;
 import dev.portcullis.server.guard.ConnectionGuard;
 import dev.portcullis.server.tls.CertificateWatcher;
 import dev.portcullis.server.tls.HandshakeMetrics;
@@ -20,6 +21,7 @@ import dev.portcullis.server.tls.TlsPolicy;
 import dev.portcullis.server.tls.TlsProblem;
 import dev.portcullis.server.tls.UpstreamTlsContexts;
 import dev.portcullis.upstream.Backend;
+import dev.portcullis.upstream.BackendAddresses;
 import dev.portcullis.upstream.BackendPools;
 import dev.portcullis.upstream.Upstream;
 import io.netty.bootstrap.ServerBootstrap;
@@ -35,6 +37,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -71,6 +74,8 @@ import org.slf4j.LoggerFactory;
 public final class ProxyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+    private static final RateLimitedLog DNS_FAILURES =
+            new RateLimitedLog(LOG, Duration.ofMinutes(1));
 
     private final ProxyMetrics metrics;
     private final FilterChainFactory filters;
@@ -142,6 +147,7 @@ public final class ProxyServer implements AutoCloseable {
             for (ListenerConfig listener : ordered) {
                 listeners.put(listener.name(), bind(listener));
             }
+            scheduleAddressRefresh();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -156,12 +162,15 @@ public final class ProxyServer implements AutoCloseable {
         Map<String, UpstreamRuntime> built = new LinkedHashMap<>();
         try {
             for (UpstreamConfig upstreamConfig : target.upstreams()) {
+                Map<BackendConfig, List<InetAddress>> resolved = resolve(upstreamConfig);
                 UpstreamRuntime before = previous.get(upstreamConfig.name());
-                if (before != null && before.config().equals(upstreamConfig)) {
+                if (before != null
+                        && before.config().equals(upstreamConfig)
+                        && before.resolved().equals(resolved)) {
                     built.put(upstreamConfig.name(), before);
                     continue;
                 }
-                built.put(upstreamConfig.name(), buildUpstream(upstreamConfig, before));
+                built.put(upstreamConfig.name(), buildUpstream(upstreamConfig, before, resolved));
             }
         } catch (IOException | RuntimeException e) {
             for (UpstreamRuntime runtime : built.values()) {
@@ -175,12 +184,41 @@ public final class ProxyServer implements AutoCloseable {
         return built;
     }
 
+    /** Resolves every backend host of an upstream (blocking: never on an event loop). */
+    private static Map<BackendConfig, List<InetAddress>> resolve(UpstreamConfig upstream)
+            throws IOException {
+        Map<BackendConfig, List<InetAddress>> resolved = new LinkedHashMap<>();
+        for (BackendConfig backend : upstream.backends()) {
+            try {
+                resolved.put(backend, BackendAddresses.resolve(backend));
+            } catch (UnknownHostException e) {
+                throw new IOException(
+                        "upstream "
+                                + upstream.name()
+                                + ": backend host "
+                                + backend.host()
+                                + " does not resolve",
+                        e);
+            }
+        }
+        return resolved;
+    }
+
     private UpstreamRuntime buildUpstream(
-            UpstreamConfig upstreamConfig, @Nullable UpstreamRuntime before) throws IOException {
+            UpstreamConfig upstreamConfig,
+            @Nullable UpstreamRuntime before,
+            Map<BackendConfig, List<InetAddress>> resolved)
+            throws IOException {
         List<Backend> backends = new ArrayList<>();
         for (BackendConfig backendConfig : upstreamConfig.backends()) {
-            Backend kept = before == null ? null : find(before.upstream(), backendConfig);
-            backends.add(kept != null ? kept : new Backend(upstreamConfig.name(), backendConfig));
+            for (InetAddress address : resolved.getOrDefault(backendConfig, List.of())) {
+                Backend kept =
+                        before == null ? null : find(before.upstream(), backendConfig, address);
+                backends.add(
+                        kept != null
+                                ? kept
+                                : new Backend(upstreamConfig.name(), backendConfig, address));
+            }
         }
         Upstream upstream = new Upstream(upstreamConfig, backends);
         SslContext tls = null;
@@ -211,7 +249,7 @@ public final class ProxyServer implements AutoCloseable {
                             metrics,
                             before == null ? null : before.health());
             LoadBalancer balancer = LoadBalancers.create(upstreamConfig.balance(), backends);
-            return new UpstreamRuntime(upstreamConfig, upstream, balancer, health);
+            return new UpstreamRuntime(upstreamConfig, upstream, balancer, health, resolved);
         } catch (UnknownHostException e) {
             throw new IOException(
                     "upstream "
@@ -222,13 +260,62 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
-    private static @Nullable Backend find(Upstream upstream, BackendConfig wanted) {
+    private static @Nullable Backend find(
+            Upstream upstream, BackendConfig wanted, InetAddress address) {
         for (Backend backend : upstream.backends()) {
-            if (backend.config().equals(wanted)) {
+            if (backend.config().equals(wanted) && address.equals(backend.address())) {
                 return backend;
             }
         }
         return null;
+    }
+
+    /**
+     * Resolves the backends' host names again; when an upstream's addresses changed, it is rebuilt
+     * as in a reload (new addresses become backends, vanished ones drain).
+     */
+    private void refreshAddresses() {
+        ProxyConfig current = config;
+        boolean changed = false;
+        synchronized (this) {
+            if (closed || draining) {
+                return;
+            }
+            for (UpstreamRuntime runtime : upstreams.values()) {
+                try {
+                    changed |= !resolve(runtime.config()).equals(runtime.resolved());
+                } catch (IOException e) {
+                    DNS_FAILURES.warn("{}; keeping the addresses resolved before", e.getMessage());
+                }
+            }
+        }
+        if (changed) {
+            ReloadOutcome outcome = reload(current);
+            LOG.info(
+                    "Backend addresses changed; upstreams rebuilt: {}",
+                    outcome.applied() ? outcome.summary() : outcome.problems());
+        }
+    }
+
+    private void scheduleAddressRefresh() {
+        long period = Long.MAX_VALUE;
+        for (UpstreamConfig upstream : config.upstreams()) {
+            boolean names =
+                    upstream.backends().stream()
+                            .anyMatch(
+                                    backend ->
+                                            io.netty.util.NetUtil
+                                                            .createByteArrayFromIpAddressString(
+                                                                    backend.host())
+                                                    == null);
+            if (names && !upstream.dnsRefresh().isZero()) {
+                period = Math.min(period, upstream.dnsRefresh().toMillis());
+            }
+        }
+        if (period != Long.MAX_VALUE) {
+            fileWatch.scheduleWithFixedDelay(
+                    this::refreshAddresses, period, period, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Waits (bounded) for the first round of active checks of upstreams that want it. */

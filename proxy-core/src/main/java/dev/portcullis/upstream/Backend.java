@@ -2,6 +2,8 @@ package dev.portcullis.upstream;
 
 import dev.portcullis.config.BackendConfig;
 import io.netty.channel.EventLoop;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,17 +25,43 @@ public final class Backend {
     private volatile Map<EventLoop, BackendPool> pools = Map.of();
     private volatile BackendObserver observer = BackendObserver.NONE;
 
+    private final @Nullable InetAddress address;
+
+    /** A backend whose host is resolved when its pools are installed. */
     public Backend(String upstreamName, BackendConfig config) {
+        this(upstreamName, config, null);
+    }
+
+    /**
+     * A backend at one resolved address of its configured host. A host name with several addresses
+     * becomes several backends, told apart by the address in their id.
+     */
+    public Backend(String upstreamName, BackendConfig config, @Nullable InetAddress address) {
         this.upstreamName = upstreamName;
         this.config = config;
-        this.id = config.authority();
+        this.address = address;
+        boolean literal =
+                NetUtil.isValidIpV4Address(config.host())
+                        || NetUtil.isValidIpV6Address(config.host());
+        this.id =
+                address == null || literal
+                        ? config.authority()
+                        : config.authority() + "/" + address.getHostAddress();
+    }
+
+    /** The address connections go to, or null until resolved. */
+    public @Nullable InetAddress address() {
+        return address;
     }
 
     public String upstreamName() {
         return upstreamName;
     }
 
-    /** {@code host:port}; unique within its upstream, bounded, fit for a metric label. */
+    /**
+     * {@code host:port}, with {@code /address} for a host name; unique within its upstream,
+     * bounded, fit for a metric label.
+     */
     public String id() {
         return id;
     }

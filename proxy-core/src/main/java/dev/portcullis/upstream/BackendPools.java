@@ -33,6 +33,11 @@ public final class BackendPools {
                 .setUseRfc9112TransferEncoding(true);
     }
 
+    private static InetAddress resolvedAddress(Backend backend) throws UnknownHostException {
+        InetAddress known = backend.address();
+        return known != null ? known : InetAddress.getByName(backend.config().host());
+    }
+
     /**
      * Gives every backend of the upstream one pool per event loop of the group. Resolves backend
      * host names, so it blocks: call it before serving, never on an event loop.
@@ -65,9 +70,7 @@ public final class BackendPools {
                 continue;
             }
             InetSocketAddress address =
-                    new InetSocketAddress(
-                            InetAddress.getByName(backend.config().host()),
-                            backend.config().port());
+                    new InetSocketAddress(resolvedAddress(backend), backend.config().port());
             IdentityHashMap<EventLoop, BackendPool> byLoop = new IdentityHashMap<>();
             for (EventExecutor executor : group) {
                 EventLoop loop = (EventLoop) executor;
