@@ -1,6 +1,8 @@
 package dev.portcullis.config;
 
+import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A pool of interchangeable backends ({@code upstreams[]}).
@@ -19,15 +21,54 @@ public record UpstreamConfig(
         List<BackendConfig> backends,
         int retries,
         UpstreamTimeouts timeouts,
-        PoolConfig pool) {
-
-    public UpstreamConfig {
-        backends = List.copyOf(backends);
-    }
+        PoolConfig pool,
+        BackendTlsConfig tls,
+        @Nullable HealthCheckConfig healthCheck,
+        OutlierConfig outlier,
+        CircuitBreakerConfig circuitBreaker,
+        RetryBudgetConfig retryBudget,
+        Duration dnsRefresh) {
 
     /** The policy of an upstream that does not name one. */
     public static final BalancePolicy DEFAULT_BALANCE = BalancePolicy.ROUND_ROBIN;
 
     /** The retries of an upstream that does not give a number. */
     public static final int DEFAULT_RETRIES = 1;
+
+    /** How often backend names are resolved again when {@code dns_refresh} is left out. */
+    public static final Duration DEFAULT_DNS_REFRESH = Duration.ofSeconds(30);
+
+    public UpstreamConfig {
+        backends = List.copyOf(backends);
+        if (dnsRefresh.isNegative()) {
+            throw new IllegalArgumentException(
+                    "dns_refresh must not be negative (got " + dnsRefresh + ")");
+        }
+    }
+
+    /**
+     * An upstream with default verification of {@code https} backends, no active health checks, and
+     * the default outlier detection, circuit breaker, retry budget and DNS refresh.
+     */
+    public UpstreamConfig(
+            String name,
+            BalancePolicy balance,
+            List<BackendConfig> backends,
+            int retries,
+            UpstreamTimeouts timeouts,
+            PoolConfig pool) {
+        this(
+                name,
+                balance,
+                backends,
+                retries,
+                timeouts,
+                pool,
+                BackendTlsConfig.verifyWithDefaultTrust(),
+                null,
+                OutlierConfig.defaults(),
+                CircuitBreakerConfig.defaults(),
+                RetryBudgetConfig.defaults(),
+                DEFAULT_DNS_REFRESH);
+    }
 }
