@@ -36,10 +36,6 @@ final class HealthBinder {
         "max_ejection_percent"
     };
 
-    /** What an HTTP check sends and accepts; a tcp check may not set any of it. */
-    private record HttpRequest(
-            String path, HealthCheckValues.StatusRange expected, @Nullable String host) {}
-
     /** The keys that only an HTTP check reads. */
     private static final String[] HTTP_ONLY_KEYS = {"path", "expected_status", "host"};
 
@@ -55,6 +51,10 @@ final class HealthBinder {
     private static final ValueParser<Duration> MAX_EJECTION =
             Values.duration(Duration.ofSeconds(1), Duration.ofDays(1));
     private static final ValueParser<Integer> EJECTION_PERCENT = Values.integer(10, 100);
+
+    /** What an HTTP check sends and accepts; a tcp check may not set any of it. */
+    private record HttpRequest(
+            String path, HealthCheckValues.StatusRange expected, @Nullable String host) {}
 
     private HealthBinder() {}
 
