@@ -6,6 +6,8 @@ import dev.portcullis.config.validate.Endpoint;
 import dev.portcullis.config.validate.Located;
 import dev.portcullis.config.validate.Problems;
 import dev.portcullis.net.Cidr;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -14,10 +16,15 @@ import org.jspecify.annotations.Nullable;
  * Walks a substituted YAML tree section by section and builds the {@link ProxyConfig}. It never
  * stops at a problem: a value that is refused is reported and replaced by its default (or left
  * out), so that the rest of the file is still checked and the operator sees every problem at once.
+ *
+ * <p>File names in the configuration are resolved against one base directory, the directory of the
+ * configuration file, so the same file means the same wherever the process starts.
  */
 final class ConfigBinder {
 
     private static final ValueParser<Integer> EVENT_LOOP_THREADS = Values.integer(0, 1024);
+    private static final ValueParser<Duration> DRAIN_TIMEOUT =
+            Values.duration(Duration.ZERO, Duration.ofMinutes(10));
 
     /**
      * The admin settings, and where the admin listener binds when it is enabled and its address
@@ -27,8 +34,12 @@ final class ConfigBinder {
 
     private ConfigBinder() {}
 
-    /** The configuration, or {@code null} when there is any problem, this binding's or earlier. */
-    static @Nullable ProxyConfig bind(YamlNode document, Problems problems) {
+    /**
+     * The configuration, or {@code null} when there is any problem, this binding's or earlier.
+     *
+     * @param baseDirectory the directory that relative file names are resolved against
+     */
+    static @Nullable ProxyConfig bind(YamlNode document, Path baseDirectory, Problems problems) {
         MappingReader top =
                 MappingReader.root(
                         document,
@@ -41,13 +52,21 @@ final class ConfigBinder {
                         "routes",
                         "admin",
                         "logging");
-        ListenerBinder.Listeners listeners = ListenerBinder.bind(top, problems);
-        ServerConfig server = server(top.section("server", "event_loop_threads", "transport"));
+        ValueParser<Path> paths = Values.path(baseDirectory);
+        ListenerBinder.Listeners listeners = ListenerBinder.bind(top, paths, problems);
+        ServerConfig server =
+                server(
+                        top.section(
+                                "server",
+                                "event_loop_threads",
+                                "transport",
+                                "drain_timeout",
+                                "watch_config"));
         ClientIpConfig clientIp = clientIp(top.section("client_ip", "trusted_proxies"), problems);
         LimitsConfig limits = LimitsBinder.bind(top.section("limits", LimitsBinder.KEYS), problems);
-        UpstreamBinder.Upstreams upstreams = UpstreamBinder.bind(top, problems);
+        UpstreamBinder.Upstreams upstreams = UpstreamBinder.bind(top, paths, problems);
         List<RouteConfig> routes = RouteBinder.bind(top, upstreams.names(), problems);
-        Admin admin = admin(top.section("admin", "enabled", "bind"));
+        Admin admin = admin(top.section("admin", "enabled", "bind", "token"), problems);
         LoggingConfig logging = logging(top.section("logging", "access_log"));
 
         checkSharedPorts(listeners, admin, problems);
@@ -83,7 +102,9 @@ final class ConfigBinder {
                 section.value(
                         "event_loop_threads", EVENT_LOOP_THREADS, defaults.eventLoopThreads()),
                 section.value(
-                        "transport", Values.choice(TransportChoice.class), defaults.transport()));
+                        "transport", Values.choice(TransportChoice.class), defaults.transport()),
+                section.value("drain_timeout", DRAIN_TIMEOUT, defaults.drainTimeout()),
+                section.value("watch_config", Values.bool(), defaults.watchConfig()));
     }
 
     private static ClientIpConfig clientIp(MappingReader section, Problems problems) {
@@ -98,18 +119,27 @@ final class ConfigBinder {
         return new ClientIpConfig(trusted);
     }
 
-    private static Admin admin(MappingReader section) {
+    /**
+     * The admin listener. Its token is a secret: an empty value (such as an unset {@code
+     * ${PORTCULLIS_ADMIN_TOKEN:-}}) means no token, and a refused one is never printed.
+     */
+    private static Admin admin(MappingReader section, Problems problems) {
         boolean enabled = section.value("enabled", Values.bool(), Boolean.TRUE);
         BindAddress given = section.value("bind", AddressValues.bind());
+        String token = section.valueUnlessEmpty("token", Values.secret());
         if (!enabled) {
-            return new Admin(new AdminConfig(null), null);
+            return new Admin(new AdminConfig(null, null), null);
         }
         if (given == null && section.has("bind")) {
-            return new Admin(AdminConfig.defaults(), null);
+            return new Admin(new AdminConfig(AdminConfig.DEFAULT_BIND, token), null);
         }
         BindAddress bind = given == null ? AdminConfig.DEFAULT_BIND : given;
-        Endpoint endpoint = new Endpoint(bind.host(), bind.port());
-        return new Admin(new AdminConfig(bind), section.located("bind", endpoint));
+        Located<Endpoint> where = section.located("bind", new Endpoint(bind.host(), bind.port()));
+        boolean tokenWritten =
+                token != null
+                        || problems.hasProblemAt(section.pathOf("token"), section.lineOf("token"));
+        CrossChecks.adminTokenOutsideLoopback(where, tokenWritten, problems);
+        return new Admin(new AdminConfig(bind, token), where);
     }
 
     private static LoggingConfig logging(MappingReader section) {

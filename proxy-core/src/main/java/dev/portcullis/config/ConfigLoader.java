@@ -23,6 +23,10 @@ import java.util.Map;
  * the given environment, binds every section with its defaults and checks every rule. Bad input
  * never throws; it comes back as {@link ConfigResult.Invalid} with every problem found.
  *
+ * <p>Relative file names in the configuration (certificates, keys, CA files) are resolved against
+ * the directory of the configuration file. Whether those files exist and hold what they should is
+ * checked by the parts that read them, at start and on reload.
+ *
  * <p>Files are limited to {@value #MAX_BYTES} bytes (1 MiB) of UTF-8.
  */
 public final class ConfigLoader {
@@ -68,16 +72,24 @@ public final class ConfigLoader {
                             + ConfigProblem.quote(file.toString())
                             + " is not UTF-8 text");
         }
-        return parse(text, file.toString(), env);
+        Path absolute = file.toAbsolutePath();
+        Path directory = absolute.getParent();
+        return parse(text, file.toString(), directory == null ? absolute : directory, env);
     }
 
     /**
-     * Loads configuration text.
+     * Loads configuration text. Relative file names in it are resolved against the working
+     * directory, as there is no configuration file to resolve them against.
      *
      * @param sourceName names the text in problems about it as a whole, such as its file name
      * @param env the environment for {@code ${VAR}}; production passes {@code System.getenv()}
      */
     public static ConfigResult parse(String yaml, String sourceName, Map<String, String> env) {
+        return parse(yaml, sourceName, Path.of("").toAbsolutePath(), env);
+    }
+
+    private static ConfigResult parse(
+            String yaml, String sourceName, Path baseDirectory, Map<String, String> env) {
         if (utf8Length(yaml) > MAX_BYTES) {
             return tooLarge(sourceName);
         }
@@ -90,7 +102,7 @@ public final class ConfigLoader {
             return new ConfigResult.Invalid(problems.sorted());
         }
         YamlNode substituted = EnvSubstitution.apply(document, env, problems);
-        ProxyConfig config = ConfigBinder.bind(substituted, problems);
+        ProxyConfig config = ConfigBinder.bind(substituted, baseDirectory, problems);
         if (config == null || !problems.isEmpty()) {
             return new ConfigResult.Invalid(problems.sorted());
         }

@@ -12,6 +12,11 @@ import org.jspecify.annotations.Nullable;
  * <p>A backend changes state only after several results in a row (hysteresis), so that one lost
  * probe neither takes a backend out nor lets a flapping one back in.
  *
+ * <p>Each component is the YAML key of the same name, except {@code kind} ({@code type}), {@code
+ * expectedStatusFrom} and {@code expectedStatusTo} (both written as one {@code expected_status},
+ * {@code 200-399} or {@code 204}), {@code jitter} (written as a percentage, {@code 10%}) and {@code
+ * hostHeader} ({@code host}).
+ *
  * @param kind {@code http} (a {@code GET} of {@code path}) or {@code tcp} (a connect)
  * @param path the origin-form path and query of the HTTP check, starting with {@code /}
  * @param interval time from the end of one check of a backend to the start of the next
@@ -59,7 +64,7 @@ public record HealthCheckConfig(
         require(unhealthy >= 1, "unhealthy", unhealthy, "must be >= 1");
         require(
                 hostHeader == null || isHeaderValue(hostHeader),
-                "host_header",
+                "host",
                 hostHeader,
                 "must be non-empty and hold no space or control");
     }

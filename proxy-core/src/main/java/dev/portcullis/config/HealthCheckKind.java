@@ -1,6 +1,6 @@
 package dev.portcullis.config;
 
-/** How an active health check probes a backend ({@code upstreams[].health_check.kind}). */
+/** How an active health check probes a backend ({@code upstreams[].health_check.type}). */
 public enum HealthCheckKind {
     /** A {@code GET} of the check path on a fresh connection; the status decides. */
     HTTP,

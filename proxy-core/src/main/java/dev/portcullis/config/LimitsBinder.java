@@ -17,7 +17,11 @@ final class LimitsBinder {
         "max_headers",
         "max_body_bytes",
         "header_timeout",
-        "idle_timeout"
+        "idle_timeout",
+        "http2_max_concurrent_streams",
+        "http2_initial_window",
+        "http2_max_resets",
+        "http2_reset_window"
     };
 
     private static final int MOST_CONNECTIONS = 10_000_000;
@@ -33,6 +37,14 @@ final class LimitsBinder {
             Values.duration(Duration.ofMillis(100), Duration.ofMinutes(10));
     private static final ValueParser<Duration> IDLE_TIMEOUT =
             Values.duration(Duration.ofSeconds(1), Duration.ofHours(1));
+    private static final ValueParser<Integer> HTTP2_STREAMS = Values.integer(1, 1000);
+    // RFC 9113 §6.9.1 lets a window reach 2^31-1; the cap is far lower because streams times
+    // window is what one client connection may make the proxy hold (1000 x 16MiB is 16GiB).
+    private static final ValueParser<ByteSize> HTTP2_WINDOW =
+            Values.size(ByteSize.ofKibibytes(64), ByteSize.ofMebibytes(16));
+    private static final ValueParser<Integer> HTTP2_RESETS = Values.integer(1, 100_000);
+    private static final ValueParser<Duration> HTTP2_RESET_WINDOW =
+            Values.duration(Duration.ofSeconds(1), Duration.ofMinutes(10));
 
     private LimitsBinder() {}
 
@@ -49,7 +61,15 @@ final class LimitsBinder {
                 section.value("max_headers", HEADERS, defaults.maxHeaders()),
                 section.value("max_body_bytes", BODY_BYTES, defaults.maxBodyBytes()),
                 section.value("header_timeout", HEADER_TIMEOUT, defaults.headerTimeout()),
-                section.value("idle_timeout", IDLE_TIMEOUT, defaults.idleTimeout()));
+                section.value("idle_timeout", IDLE_TIMEOUT, defaults.idleTimeout()),
+                section.value(
+                        "http2_max_concurrent_streams",
+                        HTTP2_STREAMS,
+                        defaults.http2MaxConcurrentStreams()),
+                section.value("http2_initial_window", HTTP2_WINDOW, defaults.http2InitialWindow()),
+                section.value("http2_max_resets", HTTP2_RESETS, defaults.http2MaxResets()),
+                section.value(
+                        "http2_reset_window", HTTP2_RESET_WINDOW, defaults.http2ResetWindow()));
     }
 
     /**

@@ -75,6 +75,10 @@ public record LimitsConfig(
                 100,
                 ByteSize.ofMebibytes(10),
                 Duration.ofSeconds(10),
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60),
+                DEFAULT_HTTP2_MAX_CONCURRENT_STREAMS,
+                DEFAULT_HTTP2_INITIAL_WINDOW,
+                DEFAULT_HTTP2_MAX_RESETS,
+                DEFAULT_HTTP2_RESET_WINDOW);
     }
 }

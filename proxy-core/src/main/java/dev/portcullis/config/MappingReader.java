@@ -120,6 +120,18 @@ final class MappingReader {
         return value == null ? fallback : value;
     }
 
+    /**
+     * The key's value, or {@code null} when it is not written, written without a value (such as an
+     * unset {@code ${VAR:-}}), or refused (and reported). For settings where "empty" means "none".
+     */
+    <T> @Nullable T valueUnlessEmpty(String key, ValueParser<T> parser) {
+        YamlNode.@Nullable Entry entry = entry(key);
+        if (entry == null || entry.value().isEmpty()) {
+            return null;
+        }
+        return parseScalar(entry.value(), pathOf(key), parser, problems);
+    }
+
     /** The key's value, or {@code null} when it is missing or refused; both are reported. */
     <T> @Nullable T required(String key, ValueParser<T> parser) {
         if (!has(key)) {

@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * the application answer 500 could otherwise eject backend after backend by requesting it. Turn it
  * on only for upstreams whose 5xx responses mean the backend itself is sick.
  *
+ * <p>Each component is the YAML key of the same name, except {@code consecutiveLocalFailures}
+ * ({@code consecutive_failures}).
+ *
  * @param consecutiveLocalFailures local failures in a row that eject a backend; 0 turns it off
  * @param consecutive5xx 5xx responses in a row that eject a backend; 0 (the default) turns it off
  * @param baseEjection the first ejection's length; the n-th in a row lasts {@code base × 2^(n-1)}
@@ -36,7 +39,7 @@ public record OutlierConfig(
         String off = "must be >= 0 (0 turns it off)";
         require(
                 consecutiveLocalFailures >= 0,
-                "consecutive_local_failures",
+                "consecutive_failures",
                 consecutiveLocalFailures,
                 off);
         require(consecutive5xx >= 0, "consecutive_5xx", consecutive5xx, off);

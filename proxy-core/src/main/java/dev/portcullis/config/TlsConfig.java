@@ -15,14 +15,20 @@ import org.jspecify.annotations.Nullable;
  * @param clientCaFile PEM file of the CA certificates that client certificates must chain to;
  *     required when {@code client_auth} is {@code optional} or {@code require}, not allowed
  *     otherwise; default {@code null}
- * @param http2 whether ALPN offers {@code h2} before {@code http/1.1}; default {@code false}, so
- *     that only {@code http/1.1} is offered
+ * @param http2 whether ALPN offers {@code h2} before {@code http/1.1}; default {@code true}; {@code
+ *     false} offers {@code http/1.1} only
  */
 public record TlsConfig(
         List<CertificateConfig> certificates,
         ClientAuthMode clientAuth,
         @Nullable Path clientCaFile,
         boolean http2) {
+
+    /** Whether clients must present a certificate when {@code client_auth} is left out. */
+    public static final ClientAuthMode DEFAULT_CLIENT_AUTH = ClientAuthMode.NONE;
+
+    /** Whether ALPN offers {@code h2} when {@code http2} is left out. */
+    public static final boolean DEFAULT_HTTP2 = true;
 
     public TlsConfig {
         certificates = List.copyOf(certificates);

@@ -4,11 +4,16 @@ import dev.portcullis.config.validate.CrossChecks;
 import dev.portcullis.config.validate.Located;
 import dev.portcullis.config.validate.Problems;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
-/** Binds {@code upstreams}: named groups of backends with their balancing, timeouts and pool. */
+/**
+ * Binds {@code upstreams}: named groups of backends with their balancing, timeouts, pool, backend
+ * TLS, health checks, outlier ejection, circuit breaker, retry budget and DNS refresh.
+ */
 final class UpstreamBinder {
 
     /**
@@ -29,10 +34,19 @@ final class UpstreamBinder {
     private static final ValueParser<Integer> MAX_IDLE_PER_LOOP = Values.integer(0, 10_000);
     private static final ValueParser<Duration> POOL_IDLE_TIMEOUT =
             Values.duration(Duration.ofMillis(100), Duration.ofHours(1));
+    private static final ValueParser<Integer> BREAKER_CONNECTIONS = Values.integer(1, 1_000_000);
+    private static final ValueParser<Integer> BREAKER_PENDING = Values.integer(0, 1_000_000);
+    private static final ValueParser<Integer> BUDGET_PERCENT = Values.integer(0, 100);
+    private static final ValueParser<Integer> BUDGET_MIN_PER_SECOND = Values.integer(0, 10_000);
+    private static final ValueParser<Duration> DNS_REFRESH =
+            Values.durationOrZero(Duration.ofSeconds(1), Duration.ofDays(1));
 
     private UpstreamBinder() {}
 
-    static Upstreams bind(MappingReader top, Problems problems) {
+    /**
+     * @param paths resolves CA file names against the configuration file's directory
+     */
+    static Upstreams bind(MappingReader top, ValueParser<Path> paths, Problems problems) {
         List<UpstreamConfig> configs = new ArrayList<>();
         List<Located<String>> names = new ArrayList<>();
         List<MappingReader> items =
@@ -44,26 +58,68 @@ final class UpstreamBinder {
                         "backends",
                         "retries",
                         "timeouts",
-                        "pool");
+                        "pool",
+                        "tls",
+                        "health_check",
+                        "outlier",
+                        "circuit_breaker",
+                        "retry_budget",
+                        "dns_refresh");
         for (MappingReader item : items) {
             String name = item.required("name", Values.name());
-            BalancePolicy balance =
-                    item.value(
-                            "balance",
-                            Values.choice(BalancePolicy.class),
-                            UpstreamConfig.DEFAULT_BALANCE);
-            List<BackendConfig> backends = backends(item, problems);
-            int retries = item.value("retries", RETRIES, UpstreamConfig.DEFAULT_RETRIES);
-            UpstreamTimeouts timeouts =
-                    timeouts(item.section("timeouts", "connect", "response_header", "idle"));
-            PoolConfig pool = pool(item.section("pool", "max_idle_per_loop", "idle_timeout"));
+            UpstreamConfig upstream = upstream(item, name, paths, problems);
             if (name != null) {
                 names.add(item.located("name", name));
-                configs.add(new UpstreamConfig(name, balance, backends, retries, timeouts, pool));
+            }
+            if (upstream != null) {
+                configs.add(upstream);
             }
         }
         CrossChecks.uniqueNames(names, problems);
         return new Upstreams(configs, names.stream().map(Located::value).toList());
+    }
+
+    /** Binds every key of one upstream; the upstream, or null when it has no valid name. */
+    private static @Nullable UpstreamConfig upstream(
+            MappingReader item, @Nullable String name, ValueParser<Path> paths, Problems problems) {
+        BalancePolicy balance =
+                item.value(
+                        "balance",
+                        Values.choice(BalancePolicy.class),
+                        UpstreamConfig.DEFAULT_BALANCE);
+        List<BackendConfig> backends = backends(item, problems);
+        int retries = item.value("retries", RETRIES, UpstreamConfig.DEFAULT_RETRIES);
+        UpstreamTimeouts timeouts =
+                timeouts(item.section("timeouts", "connect", "response_header", "idle"));
+        PoolConfig pool = pool(item.section("pool", "max_idle_per_loop", "idle_timeout"));
+        BackendTlsConfig tls =
+                tls(item.section("tls", "ca_file", "insecure_skip_verify"), paths, problems);
+        HealthCheckConfig healthCheck = HealthBinder.healthCheck(item, problems);
+        OutlierConfig outlier =
+                HealthBinder.outlier(item.section("outlier", HealthBinder.OUTLIER_KEYS), problems);
+        CircuitBreakerConfig circuitBreaker =
+                circuitBreaker(item.section("circuit_breaker", "max_connections", "max_pending"));
+        RetryBudgetConfig retryBudget =
+                retryBudget(item.section("retry_budget", "percent", "min_per_second"));
+        Duration dnsRefresh =
+                item.value("dns_refresh", DNS_REFRESH, UpstreamConfig.DEFAULT_DNS_REFRESH);
+
+        if (name == null) {
+            return null;
+        }
+        return new UpstreamConfig(
+                name,
+                balance,
+                backends,
+                retries,
+                timeouts,
+                pool,
+                tls,
+                healthCheck,
+                outlier,
+                circuitBreaker,
+                retryBudget,
+                dnsRefresh);
     }
 
     private static List<BackendConfig> backends(MappingReader upstream, Problems problems) {
@@ -95,5 +151,40 @@ final class UpstreamBinder {
         return new PoolConfig(
                 section.value("max_idle_per_loop", MAX_IDLE_PER_LOOP, defaults.maxIdlePerLoop()),
                 section.value("idle_timeout", POOL_IDLE_TIMEOUT, defaults.idleTimeout()));
+    }
+
+    /**
+     * How {@code https} backends are verified. Skipping verification and naming a CA to verify
+     * against contradict each other, so they are refused together.
+     */
+    private static BackendTlsConfig tls(
+            MappingReader section, ValueParser<Path> paths, Problems problems) {
+        BackendTlsConfig defaults = BackendTlsConfig.verifyWithDefaultTrust();
+        Path caFile = section.value("ca_file", paths);
+        boolean insecure =
+                section.value("insecure_skip_verify", Values.bool(), defaults.insecureSkipVerify());
+        if (insecure && section.has("ca_file")) {
+            problems.add(
+                    section.pathOf("insecure_skip_verify"),
+                    section.lineOf("insecure_skip_verify"),
+                    "not together with ca_file at "
+                            + section.located("ca_file", "").where()
+                            + ": nothing is verified against the CA when verification is off");
+        }
+        return new BackendTlsConfig(caFile, insecure);
+    }
+
+    private static CircuitBreakerConfig circuitBreaker(MappingReader section) {
+        CircuitBreakerConfig defaults = CircuitBreakerConfig.defaults();
+        return new CircuitBreakerConfig(
+                section.value("max_connections", BREAKER_CONNECTIONS, defaults.maxConnections()),
+                section.value("max_pending", BREAKER_PENDING, defaults.maxPending()));
+    }
+
+    private static RetryBudgetConfig retryBudget(MappingReader section) {
+        RetryBudgetConfig defaults = RetryBudgetConfig.defaults();
+        return new RetryBudgetConfig(
+                section.value("percent", BUDGET_PERCENT, defaults.percent()),
+                section.value("min_per_second", BUDGET_MIN_PER_SECOND, defaults.minPerSecond()));
     }
 }

@@ -29,13 +29,27 @@ public record UpstreamConfig(
         RetryBudgetConfig retryBudget,
         Duration dnsRefresh) {
 
+    /** The policy of an upstream that does not name one. */
+    public static final BalancePolicy DEFAULT_BALANCE = BalancePolicy.ROUND_ROBIN;
+
+    /** The retries of an upstream that does not give a number. */
+    public static final int DEFAULT_RETRIES = 1;
+
+    /** How often backend names are resolved again when {@code dns_refresh} is left out. */
     public static final Duration DEFAULT_DNS_REFRESH = Duration.ofSeconds(30);
 
     public UpstreamConfig {
         backends = List.copyOf(backends);
+        if (dnsRefresh.isNegative()) {
+            throw new IllegalArgumentException(
+                    "dns_refresh must not be negative (got " + dnsRefresh + ")");
+        }
     }
 
-    /** An upstream without active checks and with the defaults of the other sections. */
+    /**
+     * An upstream with default verification of {@code https} backends, no active health checks, and
+     * the default outlier detection, circuit breaker, retry budget and DNS refresh.
+     */
     public UpstreamConfig(
             String name,
             BalancePolicy balance,
@@ -57,10 +71,4 @@ public record UpstreamConfig(
                 RetryBudgetConfig.defaults(),
                 DEFAULT_DNS_REFRESH);
     }
-
-    /** The policy of an upstream that does not name one. */
-    public static final BalancePolicy DEFAULT_BALANCE = BalancePolicy.ROUND_ROBIN;
-
-    /** The retries of an upstream that does not give a number. */
-    public static final int DEFAULT_RETRIES = 1;
 }

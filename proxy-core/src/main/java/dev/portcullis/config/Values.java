@@ -6,11 +6,14 @@ import dev.portcullis.config.unit.ByteSize;
 import dev.portcullis.config.unit.Durations;
 import dev.portcullis.config.validate.NearestMatch;
 import dev.portcullis.net.Cidr;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parsers for the plain kinds of value: numbers, switches, choices, units, names and blocks. */
@@ -19,6 +22,7 @@ final class Values {
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,10}");
     private static final Pattern DIGITS = Pattern.compile("-?[0-9]+");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    private static final Pattern PERCENTAGE = Pattern.compile("([0-9]+)%");
 
     private Values() {}
 
@@ -77,6 +81,84 @@ final class Values {
                 throw outOfRange(Durations.format(min), Durations.format(max), text);
             }
             return value;
+        };
+    }
+
+    /**
+     * A duration that is either zero, meaning "never" (written {@code 0s}), or from {@code min} to
+     * {@code max}.
+     */
+    static ValueParser<Duration> durationOrZero(Duration min, Duration max) {
+        return text -> {
+            Duration value = Durations.parse(text);
+            if (!value.isZero() && (value.compareTo(min) < 0 || value.compareTo(max) > 0)) {
+                throw new IllegalArgumentException(
+                        "must be 0s (never) or from "
+                                + Durations.format(min)
+                                + " to "
+                                + Durations.format(max)
+                                + ": "
+                                + quote(text));
+            }
+            return value;
+        };
+    }
+
+    /**
+     * A whole percentage written with its sign ({@code 10%}), from {@code min} to {@code max}; the
+     * sign is required so that {@code 10} is never read as a fraction or a count.
+     */
+    static ValueParser<Integer> percentage(int min, int max) {
+        return text -> {
+            Matcher matcher = PERCENTAGE.matcher(text);
+            if (!matcher.matches()) {
+                throw new IllegalArgumentException(
+                        DIGITS.matcher(text).matches()
+                                ? "a percentage needs a % sign, e.g. 10%: " + quote(text)
+                                : "not a percentage (a whole number followed by %, e.g. 10%): "
+                                        + quote(text));
+            }
+            String digits = matcher.group(1);
+            long value = digits.length() <= 10 ? Long.parseLong(digits) : Long.MAX_VALUE;
+            if (value < min || value > max) {
+                throw outOfRange(min + "%", max + "%", text);
+            }
+            return (int) value;
+        };
+    }
+
+    /**
+     * A file path. A relative path is resolved against {@code base}, the directory that holds the
+     * configuration file, so that the file means the same wherever the process is started. Whether
+     * the file exists is not checked here: the part that reads it does that, and reports its own
+     * problem.
+     */
+    static ValueParser<Path> path(Path base) {
+        return text -> {
+            try {
+                return base.resolve(text).normalize();
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException(
+                        "not a file path (" + e.getReason() + "): " + quote(text), e);
+            }
+        };
+    }
+
+    /**
+     * A secret such as a bearer token: visible ASCII characters only, no spaces. A refused secret
+     * is never repeated in the message, since problems are printed and logged.
+     */
+    static ValueParser<String> secret() {
+        return text -> {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c <= ' ' || c >= 0x7f) {
+                    throw new IllegalArgumentException(
+                            "must be visible ASCII characters without spaces (the value is not"
+                                    + " shown, as it is a secret)");
+                }
+            }
+            return text;
         };
     }
 

@@ -52,10 +52,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>A check</h2>
  *
- * <p>HTTP: a fresh connection, {@code GET path HTTP/1.1} with {@code Host} ({@code host_header} or
- * the backend's {@code host:port}) and {@code Connection: close}; the response head is parsed
- * strictly and the check passes iff its status is in the expected range. The body is not read. TCP:
- * the check passes when the connection is accepted. Either way {@code timeout} bounds connect and
+ * <p>HTTP: a fresh connection, {@code GET path HTTP/1.1} with {@code Host} ({@code host} or the
+ * backend's {@code host:port}) and {@code Connection: close}; the response head is parsed strictly
+ * and the check passes iff its status is in the expected range. The body is not read. TCP: the
+ * check passes when the connection is accepted. Either way {@code timeout} bounds connect and
  * response together, and the connection is closed when the check ends.
  *
  * <h2>Threads and bounds</h2>

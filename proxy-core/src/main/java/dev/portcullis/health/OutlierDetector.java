@@ -25,12 +25,11 @@ import org.slf4j.LoggerFactory;
  * <h2>What counts</h2>
  *
  * <p>Local failures (connect, reset, timeout, invalid response) count towards {@code
- * consecutive_local_failures}; 5xx responses count towards {@code consecutive_5xx} only when that
- * is set, because ejecting on 5xx lets anyone who finds a URL that answers 500 eject the backends
- * one by one (the split of local-origin and external errors that Envoy's outlier detection makes).
- * Any response resets the local count, a non-5xx response resets the 5xx count. Failures reported
- * while the backend is already ejected are requests that were in flight; they are not counted
- * again.
+ * consecutive_failures}; 5xx responses count towards {@code consecutive_5xx} only when that is set,
+ * because ejecting on 5xx lets anyone who finds a URL that answers 500 eject the backends one by
+ * one (the split of local-origin and external errors that Envoy's outlier detection makes). Any
+ * response resets the local count, a non-5xx response resets the 5xx count. Failures reported while
+ * the backend is already ejected are requests that were in flight; they are not counted again.
  *
  * <h2>Limits</h2>
  *

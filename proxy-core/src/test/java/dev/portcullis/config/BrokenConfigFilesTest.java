@@ -59,6 +59,10 @@ class BrokenConfigFilesTest {
                         "bad-backend-url.yaml",
                         "unknown-upstream.yaml",
                         "duplicate-listener-port.yaml",
-                        "bad-duration.yaml");
+                        "bad-duration.yaml",
+                        "tls-listener-conflicts.yaml",
+                        "redirect-without-tls.yaml",
+                        "admin-outside-loopback.yaml",
+                        "health-check-timing.yaml");
     }
 }

@@ -9,8 +9,11 @@ import static dev.portcullis.config.ConfigTesting.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.net.Cidr;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigBinderTest {
 
@@ -62,9 +65,11 @@ class ConfigBinderTest {
 
     @Test
     void defaults_ofSmallSections_areTheDocumentedValues() {
-        assertThat(ServerConfig.defaults()).isEqualTo(new ServerConfig(0, TransportChoice.AUTO));
+        assertThat(ServerConfig.defaults())
+                .isEqualTo(new ServerConfig(0, TransportChoice.AUTO, Duration.ofSeconds(30), true));
         assertThat(ClientIpConfig.defaults().trustedProxies()).isEmpty();
-        assertThat(AdminConfig.defaults().bind()).isEqualTo(new BindAddress("127.0.0.1", 9901));
+        assertThat(AdminConfig.defaults())
+                .isEqualTo(new AdminConfig(new BindAddress("127.0.0.1", 9901), null));
         assertThat(LoggingConfig.defaults().accessLog()).isEqualTo(AccessLogFormat.JSON);
     }
 
@@ -74,6 +79,34 @@ class ConfigBinderTest {
 
         assertThat(valid(yaml + REQUIRED).server())
                 .isEqualTo(new ServerConfig(4, TransportChoice.NIO));
+    }
+
+    @Test
+    void bind_server_bindsDrainTimeoutAndWatchConfig() {
+        String yaml = "server:\n  drain_timeout: 10m\n  watch_config: false\n";
+
+        ServerConfig server = valid(yaml + REQUIRED).server();
+
+        assertThat(server.drainTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(server.watchConfig()).isFalse();
+    }
+
+    @Test
+    void bind_zeroDrainTimeout_isAccepted() {
+        assertThat(valid("server:\n  drain_timeout: 0s\n" + REQUIRED).server().drainTimeout())
+                .isZero();
+    }
+
+    @Test
+    void bind_drainTimeoutOverTenMinutes_isAProblem() {
+        assertThat(problems("server:\n  drain_timeout: 11m\n" + REQUIRED))
+                .containsExactly("server.drain_timeout (line 2): must be from 0s to 10m: \"11m\"");
+    }
+
+    @Test
+    void bind_watchConfigNotABoolean_isAProblem() {
+        assertThat(problems("server:\n  watch_config: on\n" + REQUIRED))
+                .containsExactly("server.watch_config (line 2): must be true or false: \"on\"");
     }
 
     @Test
@@ -146,6 +179,73 @@ class ConfigBinderTest {
     void bind_adminBind_isUsed() {
         assertThat(valid("admin:\n  bind: \"[::1]:9000\"\n" + REQUIRED).admin().bind())
                 .isEqualTo(new BindAddress("::1", 9000));
+    }
+
+    @Test
+    void bind_adminToken_isBound() {
+        assertThat(valid("admin:\n  token: s3cr3t-t0ken\n" + REQUIRED).admin().token())
+                .isEqualTo("s3cr3t-t0ken");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "~", "${ADMIN_TOKEN:-}"})
+    void bind_emptyAdminToken_isNoToken(String token) {
+        assertThat(valid("admin:\n  token: " + token + "\n" + REQUIRED).admin().token()).isNull();
+    }
+
+    @Test
+    void bind_adminTokenWithASpace_isAProblemThatDoesNotShowIt() {
+        assertThat(problems("admin:\n  token: \"open sesame\"\n" + REQUIRED))
+                .containsExactly(
+                        "admin.token (line 2): must be visible ASCII characters without spaces"
+                                + " (the value is not shown, as it is a secret)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0:9901", "\"[::]:9901\"", "10.0.0.5:9901"})
+    void bind_adminOutsideLoopbackWithoutToken_isAProblemAtTheBind(String bind) {
+        assertThat(problems("admin:\n  bind: " + bind + "\n" + REQUIRED))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "admin.bind (line 2): an admin listener outside loopback needs"
+                                + " admin.token: \"");
+    }
+
+    @Test
+    void bind_adminOutsideLoopbackWithToken_isValid() {
+        String yaml = "admin:\n  bind: 0.0.0.0:9901\n  token: ${ADMIN_TOKEN}\n";
+
+        AdminConfig admin = valid(yaml + REQUIRED, Map.of("ADMIN_TOKEN", "abc123")).admin();
+
+        assertThat(admin).isEqualTo(new AdminConfig(new BindAddress("0.0.0.0", 9901), "abc123"));
+    }
+
+    @Test
+    void bind_adminOutsideLoopbackWithEmptyToken_isAProblem() {
+        String yaml = "admin:\n  bind: 0.0.0.0:9901\n  token: \"${ADMIN_TOKEN:-}\"\n";
+
+        assertThat(problems(yaml + REQUIRED))
+                .containsExactly(
+                        "admin.bind (line 2): an admin listener outside loopback needs"
+                                + " admin.token: \"0.0.0.0:9901\"");
+    }
+
+    @Test
+    void bind_adminOutsideLoopbackWithRefusedToken_reportsOnlyTheToken() {
+        String yaml = "admin:\n  bind: 0.0.0.0:9901\n  token: \"a b\"\n";
+
+        assertThat(problems(yaml + REQUIRED))
+                .singleElement()
+                .asString()
+                .startsWith("admin.token (line 3): ");
+    }
+
+    @Test
+    void bind_disabledAdminOutsideLoopbackWithoutToken_isValid() {
+        String yaml = "admin:\n  enabled: false\n  bind: 0.0.0.0:9901\n";
+
+        assertThat(valid(yaml + REQUIRED).admin()).isEqualTo(new AdminConfig(null, null));
     }
 
     @Test

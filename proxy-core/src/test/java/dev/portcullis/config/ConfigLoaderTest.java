@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,6 +116,58 @@ class ConfigLoaderTest {
         Path file = Files.writeString(directory.resolve("portcullis.yaml"), REQUIRED);
 
         assertThat(ConfigLoader.load(file, Map.of())).isInstanceOf(ConfigResult.Valid.class);
+    }
+
+    @Test
+    void load_relativeFileNames_areResolvedAgainstTheFilesDirectory() throws IOException {
+        String yaml =
+                """
+                listeners:
+                  - name: secure
+                    bind: 127.0.0.1:8443
+                    tls:
+                      certificates:
+                        - cert_file: tls/site.crt
+                          key_file: ../keys/site.key
+                upstreams:
+                  - name: app
+                    backends:
+                      - url: https://127.0.0.1:3000
+                    tls:
+                      ca_file: backend-ca.crt
+                routes:
+                  - upstream: app
+                """;
+        Path configDirectory = Files.createDirectories(directory.resolve("etc"));
+        Path file = Files.writeString(configDirectory.resolve("portcullis.yaml"), yaml);
+
+        ConfigResult result = ConfigLoader.load(file, Map.of());
+
+        assertThat(result).isInstanceOf(ConfigResult.Valid.class);
+        ProxyConfig config = ((ConfigResult.Valid) result).config();
+        TlsConfig tls = Objects.requireNonNull(config.listeners().get(0).tls());
+        assertThat(tls.certificates().get(0).certFile())
+                .isEqualTo(configDirectory.resolve("tls/site.crt"));
+        assertThat(tls.certificates().get(0).keyFile())
+                .isEqualTo(directory.resolve("keys/site.key"));
+        assertThat(config.upstreams().get(0).tls().caFile())
+                .isEqualTo(configDirectory.resolve("backend-ca.crt"));
+    }
+
+    @Test
+    void load_relativeFileGivenRelatively_stillResolvesToAnAbsolutePath() {
+        Path configDirectory = Path.of("..", "config");
+        Path file = configDirectory.resolve("demo.yaml");
+
+        ConfigResult result = ConfigLoader.load(file, Map.of("PORTCULLIS_DEMO_TLS_DIR", "tls"));
+
+        assertThat(result).isInstanceOf(ConfigResult.Valid.class);
+        TlsConfig tls =
+                Objects.requireNonNull(
+                        ((ConfigResult.Valid) result).config().listeners().get(1).tls());
+        assertThat(tls.certificates().get(0).certFile())
+                .isEqualTo(configDirectory.toAbsolutePath().resolve("tls/demo.crt").normalize())
+                .isAbsolute();
     }
 
     @Test

@@ -67,6 +67,29 @@ class HealthCheckConfigTest {
     }
 
     @Test
+    void hostHeader_withSpace_isRefusedUnderItsYamlName() {
+        HealthCheckConfig d = HealthCheckConfig.defaults();
+
+        assertThatThrownBy(
+                        () ->
+                                new HealthCheckConfig(
+                                        d.kind(),
+                                        d.path(),
+                                        d.interval(),
+                                        d.jitter(),
+                                        d.timeout(),
+                                        200,
+                                        399,
+                                        2,
+                                        3,
+                                        true,
+                                        "a b"))
+                .hasMessage(
+                        "health_check.host: got a b, must be non-empty and hold no space or"
+                                + " control");
+    }
+
+    @Test
     void statusRange_reversed_isRefused() {
         HealthCheckConfig d = HealthCheckConfig.defaults();
 

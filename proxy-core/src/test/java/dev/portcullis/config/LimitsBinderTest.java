@@ -35,7 +35,11 @@ class LimitsBinderTest {
                                 100,
                                 ByteSize.ofMebibytes(10),
                                 Duration.ofSeconds(10),
-                                Duration.ofSeconds(60)));
+                                Duration.ofSeconds(60),
+                                100,
+                                ByteSize.ofKibibytes(256),
+                                200,
+                                Duration.ofSeconds(30)));
     }
 
     @Test
@@ -51,6 +55,10 @@ class LimitsBinderTest {
                   max_body_bytes: 1GiB
                   header_timeout: 500ms
                   idle_timeout: 2m
+                  http2_max_concurrent_streams: 250
+                  http2_initial_window: 1MiB
+                  http2_max_resets: 50
+                  http2_reset_window: 10s
                 """;
 
         assertThat(valid(yaml + REQUIRED).limits())
@@ -63,7 +71,11 @@ class LimitsBinderTest {
                                 50,
                                 ByteSize.ofMebibytes(1024),
                                 Duration.ofMillis(500),
-                                Duration.ofMinutes(2)));
+                                Duration.ofMinutes(2),
+                                250,
+                                ByteSize.ofMebibytes(1),
+                                50,
+                                Duration.ofSeconds(10)));
     }
 
     @ParameterizedTest
@@ -86,6 +98,14 @@ class LimitsBinderTest {
                 "header_timeout | 10 | a duration needs a unit, e.g. 10s: \"10\"",
                 "idle_timeout | 999ms | must be from 1s to 1h: \"999ms\"",
                 "idle_timeout | 2h | must be from 1s to 1h: \"2h\"",
+                "http2_max_concurrent_streams | 0 | must be from 1 to 1000: \"0\"",
+                "http2_max_concurrent_streams | 1001 | must be from 1 to 1000: \"1001\"",
+                "http2_initial_window | 65535 | must be from 64KiB to 16MiB: \"65535\"",
+                "http2_initial_window | 17MiB | must be from 64KiB to 16MiB: \"17MiB\"",
+                "http2_max_resets | 0 | must be from 1 to 100000: \"0\"",
+                "http2_max_resets | 100001 | must be from 1 to 100000: \"100001\"",
+                "http2_reset_window | 999ms | must be from 1s to 10m: \"999ms\"",
+                "http2_reset_window | 11m | must be from 1s to 10m: \"11m\"",
                 "max_body_bytes | 10 MiB | not a size (a whole number, optionally followed by B,"
                         + " KiB, MiB, GiB or TiB, e.g. 16KiB): \"10 MiB\""
             })
@@ -96,6 +116,25 @@ class LimitsBinderTest {
 
         assertThat(problems(yaml + REQUIRED))
                 .containsExactly("limits." + key + " (line 3): " + message);
+    }
+
+    @Test
+    void bind_http2KeysAtTheirBounds_areAccepted() {
+        String yaml =
+                """
+                limits:
+                  http2_max_concurrent_streams: 1000
+                  http2_initial_window: 64KiB
+                  http2_max_resets: 1
+                  http2_reset_window: 10m
+                """;
+
+        LimitsConfig limits = valid(yaml + REQUIRED).limits();
+
+        assertThat(limits.http2MaxConcurrentStreams()).isEqualTo(1000);
+        assertThat(limits.http2InitialWindow()).isEqualTo(ByteSize.ofKibibytes(64));
+        assertThat(limits.http2MaxResets()).isEqualTo(1);
+        assertThat(limits.http2ResetWindow()).isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test
@@ -157,7 +196,8 @@ class LimitsBinderTest {
                         "limits.compression (line 2): unknown key; expected one of"
                                 + " max_connections, max_connections_per_ip, max_request_line,"
                                 + " max_header_bytes, max_headers, max_body_bytes,"
-                                + " header_timeout, idle_timeout");
+                                + " header_timeout, idle_timeout, http2_max_concurrent_streams,"
+                                + " http2_initial_window, http2_max_resets, http2_reset_window");
     }
 
     @Test

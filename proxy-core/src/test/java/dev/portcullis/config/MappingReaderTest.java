@@ -10,6 +10,8 @@ import dev.portcullis.config.validate.Problems;
 import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MappingReaderTest {
 
@@ -45,6 +47,30 @@ class MappingReaderTest {
 
         assertThat(reader.required("port", Values.integer(1, 100))).isNull();
         assertThat(printed()).containsExactly("port: required key is missing");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"token:\n", "token: \"\"\n", "token: ~\n", "other: 1\n"})
+    void valueUnlessEmpty_emptyOrAbsent_isNullWithoutAProblem(String yaml) {
+        MappingReader reader = reader(yaml, "token", "other");
+
+        assertThat(reader.valueUnlessEmpty("token", Values.text())).isNull();
+        assertThat(problems.isEmpty()).isTrue();
+    }
+
+    @Test
+    void valueUnlessEmpty_writtenValue_isParsed() {
+        MappingReader reader = reader("token: abc\n", "token");
+
+        assertThat(reader.valueUnlessEmpty("token", Values.text())).isEqualTo("abc");
+    }
+
+    @Test
+    void valueUnlessEmpty_list_isAProblem() {
+        MappingReader reader = reader("token: [a]\n", "token");
+
+        assertThat(reader.valueUnlessEmpty("token", Values.text())).isNull();
+        assertThat(printed()).containsExactly("token (line 1): must be a single value, not a list");
     }
 
     @Test

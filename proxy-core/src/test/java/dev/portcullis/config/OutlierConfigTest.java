@@ -51,6 +51,15 @@ class OutlierConfigTest {
     }
 
     @Test
+    void consecutiveLocalFailures_negative_isRefusedUnderItsYamlName() {
+        assertThatThrownBy(
+                        () ->
+                                new OutlierConfig(
+                                        -1, 0, Duration.ofSeconds(30), Duration.ofMinutes(5), 50))
+                .hasMessage("outlier.consecutive_failures: got -1, must be >= 0 (0 turns it off)");
+    }
+
+    @Test
     void maxEjectionPercent_belowTen_isRefused() {
         assertThatThrownBy(
                         () ->

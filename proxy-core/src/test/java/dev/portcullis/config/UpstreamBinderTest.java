@@ -7,6 +7,7 @@ import static dev.portcullis.config.ConfigTesting.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,19 @@ class UpstreamBinderTest {
                     pool:
                       max_idle_per_loop: 0
                       idle_timeout: 5s
+                    tls:
+                      ca_file: /etc/tls/backend-ca.crt
+                    health_check:
+                      type: tcp
+                    outlier:
+                      consecutive_failures: 7
+                    circuit_breaker:
+                      max_connections: 64
+                      max_pending: 0
+                    retry_budget:
+                      percent: 0
+                      min_per_second: 10
+                    dns_refresh: 0s
                 """;
 
         UpstreamConfig upstream = valid(LISTENERS + yaml + ROUTES).upstreams().get(0);
@@ -51,7 +65,14 @@ class UpstreamBinderTest {
                                         Duration.ofMillis(250),
                                         Duration.ofMinutes(2),
                                         Duration.ofSeconds(90)),
-                                new PoolConfig(0, Duration.ofSeconds(5))));
+                                new PoolConfig(0, Duration.ofSeconds(5)),
+                                new BackendTlsConfig(Path.of("/etc/tls/backend-ca.crt"), false),
+                                withKind(HealthCheckKind.TCP),
+                                new OutlierConfig(
+                                        7, 0, Duration.ofSeconds(30), Duration.ofMinutes(5), 50),
+                                new CircuitBreakerConfig(64, 0),
+                                new RetryBudgetConfig(0, 10),
+                                Duration.ZERO));
         assertThat(upstream.backends().get(1).authority()).isEqualTo("10.0.0.2:443");
     }
 
@@ -72,6 +93,12 @@ class UpstreamBinderTest {
         assertThat(upstream.backends().get(0).weight()).isEqualTo(1);
         assertThat(upstream.timeouts()).isEqualTo(UpstreamTimeouts.defaults());
         assertThat(upstream.pool()).isEqualTo(PoolConfig.defaults());
+        assertThat(upstream.tls()).isEqualTo(BackendTlsConfig.verifyWithDefaultTrust());
+        assertThat(upstream.healthCheck()).isNull();
+        assertThat(upstream.outlier()).isEqualTo(OutlierConfig.defaults());
+        assertThat(upstream.circuitBreaker()).isEqualTo(CircuitBreakerConfig.defaults());
+        assertThat(upstream.retryBudget()).isEqualTo(RetryBudgetConfig.defaults());
+        assertThat(upstream.dnsRefresh()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -83,6 +110,91 @@ class UpstreamBinderTest {
                                 Duration.ofSeconds(30),
                                 Duration.ofSeconds(60)));
         assertThat(PoolConfig.defaults()).isEqualTo(new PoolConfig(32, Duration.ofSeconds(15)));
+        assertThat(BackendTlsConfig.verifyWithDefaultTrust())
+                .isEqualTo(new BackendTlsConfig(null, false));
+        assertThat(CircuitBreakerConfig.defaults()).isEqualTo(new CircuitBreakerConfig(1024, 1024));
+        assertThat(RetryBudgetConfig.defaults()).isEqualTo(new RetryBudgetConfig(20, 3));
+        assertThat(UpstreamConfig.DEFAULT_DNS_REFRESH).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void bind_emptySections_takeTheirDefaults() {
+        String yaml =
+                """
+                upstreams:
+                  - name: app
+                    backends:
+                      - url: http://10.0.0.1:3000
+                    tls:
+                    outlier: {}
+                    circuit_breaker:
+                    retry_budget: ~
+                """;
+
+        UpstreamConfig upstream = valid(LISTENERS + yaml + ROUTES).upstreams().get(0);
+
+        assertThat(upstream.tls()).isEqualTo(BackendTlsConfig.verifyWithDefaultTrust());
+        assertThat(upstream.outlier()).isEqualTo(OutlierConfig.defaults());
+        assertThat(upstream.circuitBreaker()).isEqualTo(CircuitBreakerConfig.defaults());
+        assertThat(upstream.retryBudget()).isEqualTo(RetryBudgetConfig.defaults());
+    }
+
+    @Test
+    void bind_insecureSkipVerify_isBound() {
+        String yaml =
+                """
+                upstreams:
+                  - name: app
+                    backends:
+                      - url: https://10.0.0.1
+                    tls:
+                      insecure_skip_verify: true
+                """;
+
+        assertThat(valid(LISTENERS + yaml + ROUTES).upstreams().get(0).tls())
+                .isEqualTo(new BackendTlsConfig(null, true));
+    }
+
+    @Test
+    void bind_insecureSkipVerifyWithCaFile_isAProblemAtTheSwitch() {
+        String yaml =
+                """
+                upstreams:
+                  - name: app
+                    backends:
+                      - url: https://10.0.0.1
+                    tls:
+                      ca_file: /etc/tls/backend-ca.crt
+                      insecure_skip_verify: true
+                """;
+
+        assertThat(problems(LISTENERS + yaml + ROUTES))
+                .containsExactly(
+                        "upstreams[0].tls.insecure_skip_verify (line 10): not together with ca_file"
+                            + " at upstreams[0].tls.ca_file (line 9): nothing is verified against"
+                            + " the CA when verification is off");
+    }
+
+    @Test
+    void bind_dnsRefreshAtItsBounds_isAccepted() {
+        String yaml =
+                """
+                upstreams:
+                  - name: app
+                    backends:
+                      - url: http://app.internal:3000
+                    dns_refresh: 1d
+                  - name: other
+                    backends:
+                      - url: http://other.internal:3000
+                    dns_refresh: 1s
+                """;
+
+        List<UpstreamConfig> upstreams = valid(LISTENERS + yaml + ROUTES).upstreams();
+
+        assertThat(upstreams)
+                .extracting(UpstreamConfig::dnsRefresh)
+                .containsExactly(Duration.ofDays(1), Duration.ofSeconds(1));
     }
 
     @Test
@@ -170,7 +282,33 @@ class UpstreamBinderTest {
                 "pool: {idle_timeout: 50ms} | upstreams[0].pool.idle_timeout (line 3): must be"
                         + " from 100ms to 1h: \"50ms\"",
                 "pool: {idle_timout: 5s} | upstreams[0].pool.idle_timout (line 3): unknown key;"
-                        + " did you mean idle_timeout?"
+                        + " did you mean idle_timeout?",
+                "tls: {insecure_skip_verify: yes} | upstreams[0].tls.insecure_skip_verify (line"
+                        + " 3): must be true or false: \"yes\"",
+                "tls: {cafile: x.crt} | upstreams[0].tls.cafile (line 3): unknown key; did you"
+                        + " mean ca_file?",
+                "circuit_breaker: {max_connections: 0} |"
+                    + " upstreams[0].circuit_breaker.max_connections (line 3): must be from 1 to"
+                    + " 1000000: \"0\"",
+                "circuit_breaker: {max_connections: 1000001} |"
+                    + " upstreams[0].circuit_breaker.max_connections (line 3): must be from 1 to"
+                    + " 1000000: \"1000001\"",
+                "circuit_breaker: {max_pending: -1} | upstreams[0].circuit_breaker.max_pending"
+                        + " (line 3): must be from 0 to 1000000: \"-1\"",
+                "circuit_breaker: {max_pending: 1000001} | upstreams[0].circuit_breaker.max_pending"
+                        + " (line 3): must be from 0 to 1000000: \"1000001\"",
+                "retry_budget: {percent: 101} | upstreams[0].retry_budget.percent (line 3): must be"
+                        + " from 0 to 100: \"101\"",
+                "retry_budget: {percent: 20%} | upstreams[0].retry_budget.percent (line 3): not a"
+                        + " whole number: \"20%\"",
+                "retry_budget: {min_per_second: 10001} | upstreams[0].retry_budget.min_per_second"
+                        + " (line 3): must be from 0 to 10000: \"10001\"",
+                "dns_refresh: 500ms | upstreams[0].dns_refresh (line 3): must be 0s (never) or"
+                        + " from 1s to 1d: \"500ms\"",
+                "dns_refresh: 2d | upstreams[0].dns_refresh (line 3): must be 0s (never) or from"
+                        + " 1s to 1d: \"2d\"",
+                "dns_refreh: 10s | upstreams[0].dns_refreh (line 3): unknown key; did you mean"
+                        + " dns_refresh?"
             })
     void bind_settingOutOfItsRule_isAProblemAtItsPathAndLine(String setting, String problem) {
         String yaml =
@@ -254,5 +392,21 @@ class UpstreamBinderTest {
                 """;
 
         assertThat(valid(yaml + LISTENERS + ROUTES).upstreams()).hasSize(2);
+    }
+
+    private static HealthCheckConfig withKind(HealthCheckKind kind) {
+        HealthCheckConfig d = HealthCheckConfig.defaults();
+        return new HealthCheckConfig(
+                kind,
+                d.path(),
+                d.interval(),
+                d.jitter(),
+                d.timeout(),
+                d.expectedStatusFrom(),
+                d.expectedStatusTo(),
+                d.healthy(),
+                d.unhealthy(),
+                d.checkBeforeTraffic(),
+                d.hostHeader());
     }
 }

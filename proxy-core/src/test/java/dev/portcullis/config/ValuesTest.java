@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.config.unit.ByteSize;
 import dev.portcullis.net.Cidr;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,6 +91,111 @@ class ValuesTest {
     void duration_bareNumber_saysAUnitIsNeeded() {
         assertThatThrownBy(() -> Values.duration(Duration.ZERO, Duration.ofHours(1)).parse("10"))
                 .hasMessage("a duration needs a unit, e.g. 10s: \"10\"");
+    }
+
+    @Test
+    void durationOrZero_zero_isAcceptedBelowTheMinimum() {
+        assertThat(Values.durationOrZero(Duration.ofSeconds(1), Duration.ofDays(1)).parse("0s"))
+                .isZero();
+    }
+
+    @Test
+    void durationOrZero_inRange_isAccepted() {
+        assertThat(Values.durationOrZero(Duration.ofSeconds(1), Duration.ofDays(1)).parse("1d"))
+                .isEqualTo(Duration.ofDays(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"500ms", "2d"})
+    void durationOrZero_outOfRange_givesZeroAndTheRange(String text) {
+        assertThatThrownBy(
+                        () ->
+                                Values.durationOrZero(Duration.ofSeconds(1), Duration.ofDays(1))
+                                        .parse(text))
+                .hasMessage("must be 0s (never) or from 1s to 1d: \"" + text + "\"");
+    }
+
+    @Test
+    void durationOrZero_bareZero_saysAUnitIsNeeded() {
+        assertThatThrownBy(
+                        () ->
+                                Values.durationOrZero(Duration.ofSeconds(1), Duration.ofDays(1))
+                                        .parse("0"))
+                .hasMessage("a duration needs a unit, e.g. 10s: \"0\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0%", "10%", "100%", "007%"})
+    void percentage_wholeNumberWithSign_isAccepted(String text) {
+        assertThat(Values.percentage(0, 100).parse(text))
+                .isEqualTo(Integer.parseInt(text.substring(0, text.length() - 1)));
+    }
+
+    @Test
+    void percentage_withoutSign_saysTheSignIsNeeded() {
+        assertThatThrownBy(() -> Values.percentage(0, 100).parse("10"))
+                .hasMessage("a percentage needs a % sign, e.g. 10%: \"10\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.1", "10 %", "2.5%", "-5%", "%", "ten%"})
+    void percentage_notAWholePercentage_isRefused(String text) {
+        assertThatThrownBy(() -> Values.percentage(0, 100).parse(text))
+                .hasMessage(
+                        "not a percentage (a whole number followed by %, e.g. 10%): \""
+                                + text
+                                + "\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"101%", "99999999999%"})
+    void percentage_outOfRange_givesTheRange(String text) {
+        assertThatThrownBy(() -> Values.percentage(0, 100).parse(text))
+                .hasMessage("must be from 0% to 100%: \"" + text + "\"");
+    }
+
+    @Test
+    void path_relative_isResolvedAgainstTheBase() {
+        Path base = Path.of("/etc/portcullis");
+
+        assertThat(Values.path(base).parse("tls/site.crt"))
+                .isEqualTo(Path.of("/etc/portcullis/tls/site.crt"));
+    }
+
+    @Test
+    void path_relativeWithDotDot_isNormalised() {
+        Path base = Path.of("/etc/portcullis");
+
+        assertThat(Values.path(base).parse("../ssl/./site.crt"))
+                .isEqualTo(Path.of("/etc/ssl/site.crt"));
+    }
+
+    @Test
+    void path_absolute_isKept() {
+        assertThat(Values.path(Path.of("/etc/portcullis")).parse("/srv/tls/site.key"))
+                .isEqualTo(Path.of("/srv/tls/site.key"));
+    }
+
+    @Test
+    void path_withNul_isRefusedAndQuotedVisibly() {
+        assertThatThrownBy(() -> Values.path(Path.of("/etc")).parse("site\u0000.crt"))
+                .hasMessageStartingWith("not a file path (")
+                .hasMessageEndingWith("): \"site\\u0000.crt\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3cr3t", "a-b_c.d~e+f/g=", "!#$%&'*"})
+    void secret_visibleAscii_isAccepted(String text) {
+        assertThat(Values.secret().parse(text)).isEqualTo(text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"two words", "tab\there", "caf\u00e9", "line\nbreak"})
+    void secret_otherCharacters_areRefusedWithoutShowingTheValue(String text) {
+        assertThatThrownBy(() -> Values.secret().parse(text))
+                .hasMessage(
+                        "must be visible ASCII characters without spaces (the value is not shown,"
+                                + " as it is a secret)");
     }
 
     @Test

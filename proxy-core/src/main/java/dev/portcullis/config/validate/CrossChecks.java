@@ -105,6 +105,46 @@ public final class CrossChecks {
         }
     }
 
+    /**
+     * A plain listener with {@code redirect_https} sends every client to the port of the first TLS
+     * listener, so there must be one.
+     *
+     * @param redirects where {@code redirect_https: true} is written on a plain listener
+     * @param anyTlsListener whether any listener has a {@code tls} section
+     */
+    public static void httpsRedirectTargets(
+            List<Located<Boolean>> redirects, boolean anyTlsListener, Problems problems) {
+        if (anyTlsListener) {
+            return;
+        }
+        for (Located<Boolean> redirect : redirects) {
+            problems.add(
+                    redirect.path(),
+                    redirect.line(),
+                    "no TLS listener to redirect to; give a listener a tls section, or leave"
+                            + " redirect_https out");
+        }
+    }
+
+    /**
+     * An admin listener that other hosts can reach must require {@code admin.token} for its
+     * endpoints that change state; on a loopback address only local processes reach it.
+     *
+     * @param bind where the admin listener binds
+     * @param tokenWritten whether a token is given (or given and refused, which is its own problem)
+     */
+    public static void adminTokenOutsideLoopback(
+            Located<Endpoint> bind, boolean tokenWritten, Problems problems) {
+        if (tokenWritten || bind.value().isLoopback()) {
+            return;
+        }
+        problems.add(
+                bind.path(),
+                bind.line(),
+                "an admin listener outside loopback needs admin.token: "
+                        + quote(bind.value().toString()));
+    }
+
     private static String portClash(Located<Endpoint> second, Located<Endpoint> first) {
         return "port "
                 + second.value().port()

@@ -1,5 +1,7 @@
 package dev.portcullis.config.validate;
 
+import io.netty.util.NetUtil;
+
 /**
  * An address and port that a socket binds, as compared by {@link CrossChecks#noSharedPorts}.
  *
@@ -18,6 +20,35 @@ public record Endpoint(String host, int port) {
             return false;
         }
         return host.equals(other.host) || isWildcard() || other.isWildcard();
+    }
+
+    /**
+     * Whether only processes on this host can reach the endpoint: {@code localhost}, an address in
+     * {@code 127.0.0.0/8}, {@code ::1}, or an IPv4-mapped loopback address. The wildcard addresses
+     * are not loopback: they accept connections from everywhere.
+     */
+    public boolean isLoopback() {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        byte[] address = NetUtil.createByteArrayFromIpAddressString(host);
+        if (address == null) {
+            return false;
+        }
+        if (address.length == 4) {
+            return address[0] == 127;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        boolean mapped = address[10] == (byte) 0xff && address[11] == (byte) 0xff;
+        boolean zero = address[10] == 0 && address[11] == 0;
+        if (mapped) {
+            return address[12] == 127;
+        }
+        return zero && address[12] == 0 && address[13] == 0 && address[14] == 0 && address[15] == 1;
     }
 
     private boolean isWildcard() {

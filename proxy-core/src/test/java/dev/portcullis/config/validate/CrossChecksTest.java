@@ -104,6 +104,58 @@ class CrossChecksTest {
                                 + " \"0.0.0.0:8080\"");
     }
 
+    @Test
+    void httpsRedirectTargets_noTlsListener_reportsEveryRedirect() {
+        CrossChecks.httpsRedirectTargets(
+                List.of(
+                        new Located<>(true, "listeners[0].redirect_https", 4),
+                        new Located<>(true, "listeners[1].redirect_https", 7)),
+                false,
+                problems);
+
+        assertThat(printed())
+                .containsExactly(
+                        "listeners[0].redirect_https (line 4): no TLS listener to redirect to;"
+                                + " give a listener a tls section, or leave redirect_https out",
+                        "listeners[1].redirect_https (line 7): no TLS listener to redirect to;"
+                                + " give a listener a tls section, or leave redirect_https out");
+    }
+
+    @Test
+    void httpsRedirectTargets_aTlsListener_reportsNothing() {
+        CrossChecks.httpsRedirectTargets(
+                List.of(new Located<>(true, "listeners[0].redirect_https", 4)), true, problems);
+
+        assertThat(problems.isEmpty()).isTrue();
+    }
+
+    @Test
+    void adminTokenOutsideLoopback_wildcardWithoutToken_isAProblemAtTheBind() {
+        CrossChecks.adminTokenOutsideLoopback(
+                new Located<>(new Endpoint("0.0.0.0", 9901), "admin.bind", 12), false, problems);
+
+        assertThat(printed())
+                .containsExactly(
+                        "admin.bind (line 12): an admin listener outside loopback needs"
+                                + " admin.token: \"0.0.0.0:9901\"");
+    }
+
+    @Test
+    void adminTokenOutsideLoopback_withToken_reportsNothing() {
+        CrossChecks.adminTokenOutsideLoopback(
+                new Located<>(new Endpoint("0.0.0.0", 9901), "admin.bind", 12), true, problems);
+
+        assertThat(problems.isEmpty()).isTrue();
+    }
+
+    @Test
+    void adminTokenOutsideLoopback_loopbackWithoutToken_reportsNothing() {
+        CrossChecks.adminTokenOutsideLoopback(
+                new Located<>(new Endpoint("::1", 9901), "admin.bind", 12), false, problems);
+
+        assertThat(problems.isEmpty()).isTrue();
+    }
+
     private List<String> printed() {
         return problems.sorted().stream().map(ConfigProblem::toString).toList();
     }
