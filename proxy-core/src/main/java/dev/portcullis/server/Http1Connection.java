@@ -11,6 +11,7 @@ import dev.portcullis.server.h1.Http1RequestDecoder;
 import dev.portcullis.server.h1.Http1ResponseEncoder;
 import dev.portcullis.server.h1.RejectedRequest;
 import dev.portcullis.server.h1.RequestRejection;
+import dev.portcullis.server.timeout.Deadline;
 import dev.portcullis.server.tls.ClientCertificates;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -33,12 +34,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +77,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     private HttpVersion clientVersion = HttpVersion.HTTP_1_1;
     private boolean headStarted;
     private boolean closing;
-    private @Nullable ScheduledFuture<?> timer;
+    private final Deadline timer =
+            new Deadline() {
+                @Override
+                protected void expired() {
+                    onTimer();
+                }
+            };
     private Timer timerKind = Timer.NONE;
     private InetAddress peer = InetAddress.getLoopbackAddress();
     private @Nullable String clientSubject;
@@ -311,24 +316,19 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     // ---------------------------------------------------------------- timers
 
     private void arm(Timer kind) {
-        ScheduledFuture<?> previous = timer;
-        if (previous != null) {
-            previous.cancel(false);
-            timer = null;
-        }
         timerKind = kind;
         if (kind == Timer.NONE) {
+            timer.disarm();
             return;
         }
         Duration delay =
                 kind == Timer.HEADER
                         ? listener.state().limits().headerTimeout()
                         : listener.state().limits().idleTimeout();
-        timer = ctx().executor().schedule(this::onTimer, delay.toNanos(), TimeUnit.NANOSECONDS);
+        timer.arm(ctx().executor(), delay.toNanos());
     }
 
     private void onTimer() {
-        timer = null;
         Timer kind = timerKind;
         timerKind = Timer.NONE;
         if (current != null || closing) {

@@ -1,11 +1,10 @@
 package dev.portcullis.server;
 
+import dev.portcullis.server.timeout.Deadline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,8 +16,17 @@ final class Http2ConnectionIdle extends ChannelInboundHandlerAdapter {
 
     private final long idleNanos;
     private @Nullable ChannelHandlerContext context;
-    private @Nullable ScheduledFuture<?> timer;
     private int openStreams;
+    private final Deadline timer =
+            new Deadline() {
+                @Override
+                protected void expired() {
+                    ChannelHandlerContext ctx = context;
+                    if (ctx != null && openStreams == 0) {
+                        ctx.close();
+                    }
+                }
+            };
 
     Http2ConnectionIdle(Duration idle) {
         this.idleNanos = idle.toNanos();
@@ -66,27 +74,12 @@ final class Http2ConnectionIdle extends ChannelInboundHandlerAdapter {
 
     private void arm() {
         ChannelHandlerContext ctx = context;
-        if (ctx == null || timer != null) {
-            return;
+        if (ctx != null) {
+            timer.arm(ctx.executor(), idleNanos);
         }
-        timer =
-                ctx.executor()
-                        .schedule(
-                                () -> {
-                                    timer = null;
-                                    if (openStreams == 0) {
-                                        ctx.close();
-                                    }
-                                },
-                                idleNanos,
-                                TimeUnit.NANOSECONDS);
     }
 
     private void cancel() {
-        ScheduledFuture<?> current = timer;
-        timer = null;
-        if (current != null) {
-            current.cancel(false);
-        }
+        timer.disarm();
     }
 }

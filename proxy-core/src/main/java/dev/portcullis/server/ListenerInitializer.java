@@ -6,7 +6,6 @@ import dev.portcullis.server.tls.HandshakeMetrics;
 import dev.portcullis.server.tls.ServerTlsContexts;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,13 +23,13 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
                     LoggerFactory.getLogger(ListenerInitializer.class), Duration.ofSeconds(10));
 
     private final ListenerContext listener;
-    private final ChannelGroup clients;
+    private final ClientConnections clients;
 
     /**
      * @param clients every admitted client connection is added here, so that a shutdown can reach
      *     them all
      */
-    ListenerInitializer(ListenerContext listener, ChannelGroup clients) {
+    ListenerInitializer(ListenerContext listener, ClientConnections clients) {
         this.listener = listener;
         this.clients = clients;
     }
@@ -57,14 +56,8 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         listener.accepted().increment();
-        clients.add(channel);
         listener.activeConnections().incrementAndGet();
-        channel.closeFuture()
-                .addListener(
-                        ignored -> {
-                            guard.release(address);
-                            listener.activeConnections().decrementAndGet();
-                        });
+        clients.admitted(channel, address, guard, listener);
         ChannelPipeline pipeline = channel.pipeline();
         ServerTlsContexts tls = listener.tls();
         HandshakeMetrics handshakes = listener.handshakeMetrics();

@@ -8,6 +8,7 @@ import dev.portcullis.filter.Response;
 import dev.portcullis.metrics.RateLimitedLog;
 import dev.portcullis.net.ForwardingHeaderNames;
 import dev.portcullis.route.Route;
+import dev.portcullis.server.timeout.Deadline;
 import dev.portcullis.server.tls.ClientCertificates;
 import dev.portcullis.upstream.Backend;
 import dev.portcullis.upstream.BackendOverloadedException;
@@ -36,7 +37,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * the write of the head failed) or when the method is idempotent, no response byte arrived and no
  * body byte had been forwarded. Nothing is retried once the client has seen a byte.
  */
-final class ProxyExchange
+final class ProxyExchange extends Deadline
         implements FilterChain.Listener,
                 UpstreamListener,
                 BackendPool.AcquireCallback,
@@ -85,7 +85,7 @@ final class ProxyExchange
         DONE
     }
 
-    private enum Deadline {
+    private enum Limit {
         NONE,
         RESPONSE_HEADER,
         IDLE
@@ -137,8 +137,7 @@ final class ProxyExchange
     private String outcome = "ok";
 
     // Timers.
-    private @Nullable ScheduledFuture<?> timer;
-    private Deadline deadline = Deadline.NONE;
+    private Limit deadline = Limit.NONE;
     private long deadlineNanos;
     private long lastActivityNanos;
 
@@ -386,7 +385,7 @@ final class ProxyExchange
         connection.write(content);
         if (last) {
             requestWritten = true;
-            armDeadline(Deadline.RESPONSE_HEADER);
+            armDeadline(Limit.RESPONSE_HEADER);
         }
     }
 
@@ -493,9 +492,9 @@ final class ProxyExchange
         connection.flush();
         connection.read();
         if (requestWritten) {
-            armDeadline(Deadline.RESPONSE_HEADER);
+            armDeadline(Limit.RESPONSE_HEADER);
         } else {
-            armDeadline(Deadline.IDLE);
+            armDeadline(Limit.IDLE);
             sendContinueIfExpected();
             client.readRequestBody();
         }
@@ -601,7 +600,7 @@ final class ProxyExchange
         state.filters().runResponse(exchange, response);
         responseStarted = true;
         phase = Phase.RESPONDING;
-        armDeadline(Deadline.IDLE);
+        armDeadline(Limit.IDLE);
         client.writeResponseHead(
                 request, response, closeAfter || !client.keepAliveRequested(request));
     }
@@ -709,7 +708,7 @@ final class ProxyExchange
         responseStarted = true;
         phase = Phase.TUNNEL;
         interimContentPending = true;
-        armDeadline(Deadline.IDLE);
+        armDeadline(Limit.IDLE);
         client.writeResponseHead(request, response, false);
         client.writeResponseContent(LastHttpContent.EMPTY_LAST_CONTENT);
         client.flush();
@@ -749,36 +748,27 @@ final class ProxyExchange
 
     // ---------------------------------------------------------------- deadlines
 
-    private void armDeadline(Deadline kind) {
+    private void armDeadline(Limit kind) {
         long delayNanos =
-                kind == Deadline.RESPONSE_HEADER
+                kind == Limit.RESPONSE_HEADER
                         ? upstreamConfig().timeouts().responseHeader().toNanos()
                         : upstreamConfig().timeouts().idle().toNanos();
         deadline = kind;
         deadlineNanos = delayNanos;
-        ScheduledFuture<?> current = timer;
-        if (current != null) {
-            current.cancel(false);
-        }
         lastActivityNanos = System.nanoTime();
-        timer = client.eventLoop().schedule(this::onDeadline, delayNanos, TimeUnit.NANOSECONDS);
+        arm(client.eventLoop(), delayNanos);
     }
 
-    private void onDeadline() {
-        timer = null;
+    @Override
+    protected void expired() {
         if (phase == Phase.DONE) {
             return;
         }
-        if (deadline == Deadline.IDLE) {
+        if (deadline == Limit.IDLE) {
             long quietNanos = System.nanoTime() - lastActivityNanos;
             if (quietNanos < deadlineNanos) {
                 // There was traffic meanwhile: wait for the rest of the period.
-                timer =
-                        client.eventLoop()
-                                .schedule(
-                                        this::onDeadline,
-                                        deadlineNanos - quietNanos,
-                                        TimeUnit.NANOSECONDS);
+                arm(client.eventLoop(), deadlineNanos - quietNanos);
                 return;
             }
         }
@@ -792,7 +782,7 @@ final class ProxyExchange
             return;
         }
         discardUpstream();
-        if (deadline == Deadline.IDLE && !requestComplete) {
+        if (deadline == Limit.IDLE && !requestComplete) {
             respondLocally(ErrorResponses.REQUEST_TIMEOUT, "client_body_timeout");
         } else {
             respondLocally(ErrorResponses.GATEWAY_TIMEOUT, "response_timeout");
@@ -883,11 +873,7 @@ final class ProxyExchange
         }
         phase = Phase.DONE;
         exchange.cancel();
-        ScheduledFuture<?> current = timer;
-        timer = null;
-        if (current != null) {
-            current.cancel(false);
-        }
+        disarm();
         UpstreamConnection connection = upstream;
         upstream = null;
         if (connection != null) {

@@ -31,11 +31,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -88,8 +85,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ConnectionGuard guard;
     private final HandshakeMetrics handshakeMetrics;
     private final UpstreamTlsContexts upstreamTls;
-    private final ChannelGroup clients =
-            new DefaultChannelGroup("portcullis-clients", GlobalEventExecutor.INSTANCE);
+    private final ClientConnections clients = new ClientConnections();
     private final AtomicReference<ServingState> state = new AtomicReference<>();
     private final Map<String, UpstreamRuntime> upstreams = new LinkedHashMap<>();
     private final Map<String, ListenerRuntime> listeners = new LinkedHashMap<>();
@@ -590,7 +586,7 @@ public final class ProxyServer implements AutoCloseable {
         for (ListenerRuntime listener : listeners.values()) {
             listener.stopAccepting();
         }
-        for (Channel client : clients) {
+        for (Channel client : clients.open()) {
             client.eventLoop()
                     .execute(() -> client.pipeline().fireUserEventTriggered(ConnectionDrain.EVENT));
         }
@@ -713,7 +709,7 @@ public final class ProxyServer implements AutoCloseable {
             listener.close();
         }
         listeners.clear();
-        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        clients.closeAll(2000);
         for (UpstreamRuntime runtime : upstreams.values()) {
             runtime.health().close();
             for (Backend backend : runtime.upstream().backends()) {

@@ -19,6 +19,15 @@ public final class ConnectionGuard {
         PER_IP_LIMIT
     }
 
+    /** Counts one more connection of an address; shared, so admitting allocates nothing. */
+    private static final java.util.function.BiFunction<InetAddress, AtomicInteger, AtomicInteger>
+            INCREMENT =
+                    (address, count) -> {
+                        AtomicInteger counter = count == null ? new AtomicInteger() : count;
+                        counter.incrementAndGet();
+                        return counter;
+                    };
+
     private final int maxConnections;
     private final int maxConnectionsPerIp;
     private final AtomicInteger open = new AtomicInteger();
@@ -39,20 +48,9 @@ public final class ConnectionGuard {
             open.decrementAndGet();
             return Admission.TOTAL_LIMIT;
         }
-        boolean[] refused = new boolean[1];
-        perAddress.compute(
-                address,
-                (key, count) -> {
-                    AtomicInteger counter = count == null ? new AtomicInteger() : count;
-                    if (counter.get() >= maxConnectionsPerIp) {
-                        refused[0] = true;
-                    } else {
-                        counter.incrementAndGet();
-                    }
-                    return counter.get() == 0 ? null : counter;
-                });
-        if (refused[0]) {
-            open.decrementAndGet();
+        AtomicInteger count = perAddress.compute(address, INCREMENT);
+        if (count != null && count.get() > maxConnectionsPerIp) {
+            release(address);
             return Admission.PER_IP_LIMIT;
         }
         return Admission.ADMITTED;
