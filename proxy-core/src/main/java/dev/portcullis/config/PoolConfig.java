@@ -14,6 +14,6 @@ public record PoolConfig(int maxIdlePerLoop, Duration idleTimeout) {
 
     /** The pool settings used for every key left out of the section. */
     public static PoolConfig defaults() {
-        return new PoolConfig(32, Duration.ofSeconds(15));
+        return new PoolConfig(256, Duration.ofSeconds(15));
     }
 }

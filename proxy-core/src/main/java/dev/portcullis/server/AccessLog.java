@@ -182,7 +182,20 @@ final class AccessLog {
     /** Escapes for JSON; the same escaping keeps combined lines on one line. */
     private static void escaped(StringBuilder line, String value) {
         int length = Math.min(value.length(), 2048);
-        for (int i = 0; i < length; i++) {
+        int clean = 0;
+        while (clean < length) {
+            char c = value.charAt(clean);
+            if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {
+                break;
+            }
+            clean++;
+        }
+        // Most values need no escaping: copy them in one go.
+        line.append(value, 0, clean);
+        if (clean == value.length()) {
+            return;
+        }
+        for (int i = clean; i < length; i++) {
             char c = value.charAt(i);
             if (c == '"' || c == '\\') {
                 line.append('\\').append(c);

@@ -109,7 +109,7 @@ class UpstreamBinderTest {
                                 Duration.ofSeconds(5),
                                 Duration.ofSeconds(30),
                                 Duration.ofSeconds(60)));
-        assertThat(PoolConfig.defaults()).isEqualTo(new PoolConfig(32, Duration.ofSeconds(15)));
+        assertThat(PoolConfig.defaults()).isEqualTo(new PoolConfig(256, Duration.ofSeconds(15)));
         assertThat(BackendTlsConfig.verifyWithDefaultTrust())
                 .isEqualTo(new BackendTlsConfig(null, false));
         assertThat(CircuitBreakerConfig.defaults()).isEqualTo(new CircuitBreakerConfig(1024, 1024));

@@ -73,7 +73,7 @@ public final class TestConfigs {
     public static final class Builder {
         private LimitsConfig limits = defaultLimits();
         private UpstreamTimeouts timeouts = defaultTimeouts();
-        private PoolConfig pool = new PoolConfig(32, Duration.ofSeconds(15));
+        private PoolConfig pool = new PoolConfig(256, Duration.ofSeconds(15));
         private BalancePolicy balance = BalancePolicy.ROUND_ROBIN;
         private final List<BackendConfig> backends = new ArrayList<>();
         private final List<Cidr> trusted = new ArrayList<>();
