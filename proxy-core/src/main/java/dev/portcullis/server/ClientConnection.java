@@ -22,6 +22,12 @@ interface ClientConnection {
 
     InetAddress peerAddress();
 
+    /** The peer's address as text, computed once per connection. */
+    String peerText();
+
+    /** Whether the peer is one of the state's trusted proxies (cached per connection). */
+    boolean peerTrusted(ServingState state);
+
     boolean secure();
 
     String listenerName();

@@ -87,6 +87,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     private Timer timerKind = Timer.NONE;
     private InetAddress peer = InetAddress.getLoopbackAddress();
     private @Nullable String clientSubject;
+    private @Nullable String peerText;
+    private @Nullable ServingState trustedFor;
+    private boolean trusted;
 
     Http1Connection(
             ListenerContext listener, Http1RequestDecoder decoder, Http1ResponseEncoder encoder) {
@@ -243,7 +246,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
         String path = query < 0 ? uri : uri.substring(0, query);
         keepAliveWanted = HttpUtil.isKeepAlive(request);
         clientVersion = request.protocolVersion();
-        InetAddress client = state.clientAddresses().resolve(peer, headers);
+        InetAddress client =
+                peerTrusted(state) ? state.clientAddresses().resolve(peer, headers) : peer;
         String incomingId = headers.get(ForwardingHeaderNames.X_REQUEST_ID);
         String requestId =
                 incomingId != null && RequestIds.isAcceptable(incomingId)
@@ -363,6 +367,25 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     @Override
     public InetAddress peerAddress() {
         return peer;
+    }
+
+    @Override
+    public String peerText() {
+        String text = peerText;
+        if (text == null) {
+            text = peer.getHostAddress();
+            peerText = text;
+        }
+        return text;
+    }
+
+    @Override
+    public boolean peerTrusted(ServingState state) {
+        if (trustedFor != state) {
+            trustedFor = state;
+            trusted = !state.trustedProxies().isEmpty() && state.trustedProxies().contains(peer);
+        }
+        return trusted;
     }
 
     @Override

@@ -55,6 +55,9 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
     private @Nullable ChannelHandlerContext context;
     private @Nullable ProxyExchange current;
     private boolean started;
+    private @Nullable String peerText;
+    private @Nullable ServingState trustedFor;
+    private boolean trusted;
 
     Http2StreamConnection(ListenerContext listener, InetAddress peer) {
         this.listener = listener;
@@ -165,7 +168,8 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
         String uri = request.uri();
         int query = uri.indexOf('?');
         String path = query < 0 ? uri : uri.substring(0, query);
-        InetAddress client = state.clientAddresses().resolve(peer, headers);
+        InetAddress client =
+                peerTrusted(state) ? state.clientAddresses().resolve(peer, headers) : peer;
         String incomingId = headers.get(ForwardingHeaderNames.X_REQUEST_ID);
         String requestId =
                 incomingId != null && RequestIds.isAcceptable(incomingId)
@@ -223,6 +227,25 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public InetAddress peerAddress() {
         return peer;
+    }
+
+    @Override
+    public String peerText() {
+        String text = peerText;
+        if (text == null) {
+            text = peer.getHostAddress();
+            peerText = text;
+        }
+        return text;
+    }
+
+    @Override
+    public boolean peerTrusted(ServingState state) {
+        if (trustedFor != state) {
+            trustedFor = state;
+            trusted = !state.trustedProxies().isEmpty() && state.trustedProxies().contains(peer);
+        }
+        return trusted;
     }
 
     @Override

@@ -243,10 +243,10 @@ final class ProxyExchange extends Deadline
         }
         if (!headersPrepared) {
             headersPrepared = true;
-            boolean trusted = state.trustedProxies().contains(client.peerAddress());
+            boolean trusted = client.peerTrusted(state);
             if (!ForwardingHeaders.prepareRequest(
                     request.headers(),
-                    client.peerAddress(),
+                    client.peerText(),
                     trusted,
                     client.secure(),
                     webSocket,

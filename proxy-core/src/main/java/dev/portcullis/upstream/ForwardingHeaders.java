@@ -56,6 +56,21 @@ public final class ForwardingHeaders {
             boolean secure,
             boolean webSocket,
             String requestId) {
+        return prepareRequest(
+                headers, peer.getHostAddress(), peerTrusted, secure, webSocket, requestId);
+    }
+
+    /**
+     * As {@link #prepareRequest(HttpHeaders, InetAddress, boolean, boolean, boolean, String)}, with
+     * the peer's address already in text form (a connection computes it once).
+     */
+    public static boolean prepareRequest(
+            HttpHeaders headers,
+            String peerText,
+            boolean peerTrusted,
+            boolean secure,
+            boolean webSocket,
+            String requestId) {
         if (!removeConnectionNominated(headers, true)) {
             return false;
         }
@@ -65,7 +80,6 @@ public final class ForwardingHeaders {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
 
-        String peerText = peer.getHostAddress();
         if (peerTrusted) {
             List<String> previous = headers.getAll(ForwardingHeaderNames.X_FORWARDED_FOR);
             headers.set(ForwardingHeaderNames.X_FORWARDED_FOR, joined(previous, peerText));
@@ -140,10 +154,10 @@ public final class ForwardingHeaders {
      * when one of them is protected.
      */
     private static boolean removeConnectionNominated(HttpHeaders headers, boolean guard) {
-        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
-        if (values.isEmpty()) {
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
             return true;
         }
+        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
         for (String value : values) {
             int start = 0;
             while (start <= value.length()) {

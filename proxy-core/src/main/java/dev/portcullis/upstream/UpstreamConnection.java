@@ -102,13 +102,14 @@ public final class UpstreamConnection {
     }
 
     /** Writes a part of the request body; the last part is a {@link LastHttpContent}. */
-    public ChannelFuture write(HttpContent content) {
-        return channel.write(content);
+    public void write(HttpContent content) {
+        // A failed write closes the connection, which the holder hears of: no promise needed.
+        channel.write(content, channel.voidPromise());
     }
 
     /** Writes raw bytes after a protocol switch. */
-    public ChannelFuture writeTunnel(ByteBuf data) {
-        return channel.write(data);
+    public void writeTunnel(ByteBuf data) {
+        channel.write(data, channel.voidPromise());
     }
 
     public void flush() {
