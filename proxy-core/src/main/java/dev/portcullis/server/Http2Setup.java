@@ -17,7 +17,8 @@ import java.net.InetAddress;
  * explicitly (concurrent streams, flow-control window, header list size, resets per window against
  * rapid reset, empty DATA frames, CONTINUATION floods, queued control frames) and the mandatory
  * request pseudo-headers checked, the stream multiplexer, and per stream the conversion to HTTP
- * objects, {@link Http2RequestRules} and an {@link Http2StreamConnection}.
+ * objects, {@link Http2RequestRules} and an {@link Http2StreamConnection}; last, {@link
+ * Http2ConnectionErrors}.
  */
 final class Http2Setup {
 
@@ -75,6 +76,7 @@ final class Http2Setup {
                                         .addLast(new Http2StreamConnection(listener, peer));
                             }
                         }));
+        pipeline.addLast("h2-errors", Http2ConnectionErrors.INSTANCE);
     }
 
     /** Whether the channel is an HTTP/2 stream (rather than an HTTP/1.1 connection). */
