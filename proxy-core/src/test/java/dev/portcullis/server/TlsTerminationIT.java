@@ -15,6 +15,10 @@ import dev.portcullis.testing.TestBackend;
 import dev.portcullis.testing.TestCertificates;
 import dev.portcullis.testing.TestConfigs;
 import dev.portcullis.testing.TlsSockets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +53,7 @@ class TlsTerminationIT {
     void start() throws Exception {
         TestCertificates certificates = new TestCertificates(dir);
         TestCertificates.Authority ca = certificates.newAuthority("Termination CA");
-        CertificateConfig alpha = ca.server(ALPHA).issue().write();
+        CertificateConfig alpha = ca.server(ALPHA).ips("127.0.0.1").issue().write();
         CertificateConfig beta = ca.server(BETA).issue().write();
         client = ca.trustingClient();
         backend = TestBackend.start("plain");
@@ -147,6 +151,22 @@ class TlsTerminationIT {
                         request ->
                                 assertThat(request.headers().getAll("X-Forwarded-Proto"))
                                         .containsExactly("https"));
+    }
+
+    @Test
+    void alpnOfferOfH2_listenerWithoutHttp2_isAnsweredWithHttp11() throws Exception {
+        HttpClient h2 =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_2)
+                        .sslContext(client)
+                        .build();
+        URI uri = URI.create("https://127.0.0.1:" + proxy.address().getPort() + "/alpn");
+
+        HttpResponse<String> response =
+                h2.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
     }
 
     @ParameterizedTest

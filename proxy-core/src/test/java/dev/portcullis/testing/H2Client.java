@@ -29,6 +29,7 @@ import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
@@ -184,7 +185,8 @@ public final class H2Client implements AutoCloseable {
         for (int i = 0; i < fields.length; i++) {
             fields[i] = new AsciiString(namesAndValues[i].getBytes(StandardCharsets.ISO_8859_1));
         }
-        return io.netty.handler.codec.http2.ReadOnlyHttp2Headers.trailers(false, fields);
+        // Built as a trailer block, which has no pseudo-header slots: every field keeps its place.
+        return ReadOnlyHttp2Headers.trailers(false, fields);
     }
 
     /** Opens a stream and sends its HEADERS frame. */
