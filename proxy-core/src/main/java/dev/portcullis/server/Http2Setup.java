@@ -15,9 +15,10 @@ import java.net.InetAddress;
 /**
  * Builds the HTTP/2 pipeline of a client connection: the frame codec with every abuse limit set
  * explicitly (concurrent streams, flow-control window, header list size, resets per window against
- * rapid reset, empty DATA frames, CONTINUATION floods, queued control frames), the stream
- * multiplexer, and per stream the conversion to HTTP objects, {@link Http2RequestRules} and an
- * {@link Http2StreamConnection}.
+ * rapid reset, empty DATA frames, CONTINUATION floods, queued control frames) and the mandatory
+ * request pseudo-headers checked, the stream multiplexer, and per stream the conversion to HTTP
+ * objects, {@link Http2RequestRules} and an {@link Http2StreamConnection}; last, {@link
+ * Http2ConnectionErrors}.
  */
 final class Http2Setup {
 
@@ -45,6 +46,9 @@ final class Http2Setup {
                 Http2FrameCodecBuilder.forServer()
                         .initialSettings(settings)
                         .validateHeaders(true)
+                        // Off by default: a request without :method would read as trailers and
+                        // hang its stream, one without :path fails the conversion to HTTP/1.1.
+                        .validateRequiredPseudoHeaders(true)
                         .decoderEnforceMaxRstFramesPerWindow(
                                 limits.http2MaxResets(), resetWindowSeconds)
                         .encoderEnforceMaxRstFramesPerWindow(
@@ -72,6 +76,7 @@ final class Http2Setup {
                                         .addLast(new Http2StreamConnection(listener, peer));
                             }
                         }));
+        pipeline.addLast("h2-errors", Http2ConnectionErrors.INSTANCE);
     }
 
     /** Whether the channel is an HTTP/2 stream (rather than an HTTP/1.1 connection). */

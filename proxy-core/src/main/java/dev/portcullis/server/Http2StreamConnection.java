@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -148,6 +149,14 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            // The client broke the protocol on this stream (a malformed header block, DATA that
+            // contradicts content-length): passed on, the stream channel resets the stream with
+            // the error the codec found, where closing it here would say CANCEL.
+            LOG.debug("stream {} refused: {}", ctx.channel(), cause.toString());
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
         if (cause instanceof IOException) {
             LOG.debug("stream {} failed: {}", ctx.channel(), cause.toString());
         } else {

@@ -15,11 +15,13 @@ final class HttpsRedirect {
 
     /**
      * @param host the request's normalised host (validated by the decoder)
-     * @param uri the request target in origin form
+     * @param uri the request target in origin form, or {@code *} (an {@code OPTIONS} about the
+     *     server as a whole), which is sent to the root
      */
     static Response to(String host, int port, String uri) {
         String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        String location = "https://" + authority + (port == 443 ? "" : ":" + port) + uri;
+        String path = uri.startsWith("/") ? uri : "/";
+        String location = "https://" + authority + (port == 443 ? "" : ":" + port) + path;
         return Response.text(HttpResponseStatus.PERMANENT_REDIRECT, "Moved to " + location + "\n")
                 .withHeader(HttpHeaderNames.LOCATION, location);
     }

@@ -102,6 +102,8 @@ final class ProxyExchange extends Deadline
     private final boolean webSocket;
     private final boolean expectsContinue;
     private final long declaredLength;
+    // The head announces no body: what is left of the request is its end, nothing to drop.
+    private final boolean bodiless;
     private final String clientProtocol;
 
     private Phase phase = Phase.FILTERING;
@@ -164,6 +166,7 @@ final class ProxyExchange extends Deadline
                 HttpUtil.isTransferEncodingChunked(request)
                         ? -1
                         : HttpUtil.getContentLength(request, 0L);
+        this.bodiless = declaredLength == 0;
         this.lastActivityNanos = System.nanoTime();
         this.clientProtocol = client.protocolName(request);
     }
@@ -804,7 +807,7 @@ final class ProxyExchange extends Deadline
         discardUpstream();
         status = response.status().code();
         exchange.responseStatus(status);
-        if (!requestComplete) {
+        if (!requestComplete && !bodiless) {
             // Reading and dropping an unwanted body would hand the client our time.
             closeAfter = true;
         }
@@ -887,7 +890,7 @@ final class ProxyExchange extends Deadline
             target.meters.record(status, duration);
         }
         state.accessLog().write(this);
-        client.exchangeFinished(this, completed && !closeAfter && requestComplete);
+        client.exchangeFinished(this, completed && !closeAfter && (requestComplete || bodiless));
     }
 
     private void releaseHeld() {

@@ -50,6 +50,15 @@ public final class RawHttpConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes over a socket that is already connected, such as a TLS socket after its handshake;
+     * reads give up after {@link #READ_TIMEOUT} as on any other connection.
+     */
+    public static RawHttpConnection over(Socket connected) throws IOException {
+        connected.setSoTimeout((int) READ_TIMEOUT.toMillis());
+        return new RawHttpConnection(connected);
+    }
+
     /** Writes text byte for byte: each char below 256 becomes one byte, as ISO-8859-1. */
     public RawHttpConnection send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));

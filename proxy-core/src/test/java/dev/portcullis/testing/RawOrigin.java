@@ -76,6 +76,7 @@ public final class RawOrigin implements AutoCloseable {
     private final Script script;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<String> startLines = new CopyOnWriteArrayList<>();
     private final Set<Integer> closedByProxy = ConcurrentHashMap.newKeySet();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
@@ -98,6 +99,14 @@ public final class RawOrigin implements AutoCloseable {
     /** The complete requests received, in arrival order. */
     public List<Request> requests() {
         return requests;
+    }
+
+    /**
+     * The request lines of the complete requests, such as {@code GET / HTTP/1.1}, in the order of
+     * {@link #requests()}: the line at an index is there before the request at that index is.
+     */
+    public List<String> startLines() {
+        return startLines;
     }
 
     public int acceptedConnections() {
@@ -155,6 +164,7 @@ public final class RawOrigin implements AutoCloseable {
                                 head.headers(),
                                 reader.readRequestBody(head.headers()).length,
                                 number);
+                startLines.add(head.startLine());
                 requests.add(request);
                 Reply reply = script.answer(request);
                 out.write(reply.bytes());

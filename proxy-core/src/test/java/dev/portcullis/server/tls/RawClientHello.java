@@ -15,21 +15,21 @@ import java.security.SecureRandom;
  * on newer JDKs the TLS_RSA suites), and a reader of the server's first record. Only the
  * ClientHello is sent; the test looks at whether the server answers with a ServerHello or an alert.
  */
-final class RawClientHello {
+public final class RawClientHello {
 
-    static final int TLS_1_0 = 0x0301;
-    static final int TLS_1_1 = 0x0302;
-    static final int TLS_1_2 = 0x0303;
+    public static final int TLS_1_0 = 0x0301;
+    public static final int TLS_1_1 = 0x0302;
+    public static final int TLS_1_2 = 0x0303;
 
-    static final int ALERT_HANDSHAKE_FAILURE = 40;
-    static final int ALERT_PROTOCOL_VERSION = 70;
+    public static final int ALERT_HANDSHAKE_FAILURE = 40;
+    public static final int ALERT_PROTOCOL_VERSION = 70;
 
     private static final int RECORD_HANDSHAKE = 22;
     private static final int RECORD_ALERT = 21;
     private static final int SERVER_HELLO = 2;
 
     /** The server's first answer: a ServerHello, an alert, or nothing before closing. */
-    record Answer(boolean serverHello, int alert) {
+    public record Answer(boolean serverHello, int alert) {
         static final int NONE = -1;
 
         @Override
@@ -44,7 +44,7 @@ final class RawClientHello {
      * Sends a ClientHello for {@code sni} with {@code version} and only {@code suites}, and reads
      * the answer.
      */
-    static Answer send(int port, String sni, int version, int... suites) throws IOException {
+    public static Answer send(int port, String sni, int version, int... suites) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(5_000);
             socket.getOutputStream().write(record(sni, version, suites));
@@ -69,7 +69,7 @@ final class RawClientHello {
     }
 
     /** The bytes of one ClientHello record. */
-    static byte[] record(String sni, int version, int... suites) {
+    public static byte[] record(String sni, int version, int... suites) {
         ByteArrayOutputStream hello = new ByteArrayOutputStream();
         u16(hello, version);
         byte[] random = new byte[32];
