@@ -206,7 +206,7 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
     private void reject(RequestRejection rejection) {
         listener.blocked(rejection.kind()).increment();
         SecurityEventLog.frontEndRejection(
-                peer.getHostAddress(),
+                peerText(),
                 rejection.kind() == RequestRejection.Kind.SMUGGLING
                         ? MeterNames.REASON_SMUGGLING
                         : MeterNames.REASON_MALFORMED,
@@ -214,6 +214,12 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
                 rejection.status().code(),
                 listener.name());
         Response page = ErrorResponses.forStatus(rejection.status());
+        ProxyExchange exchange = current;
+        if (exchange != null) {
+            // The body broke the rules midway: the exchange answers if it still can, or resets.
+            exchange.onRequestBroken(page);
+            return;
+        }
         DefaultFullHttpResponse response =
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, page.status(), page.body());
         response.headers().set(page.headers());
