@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,8 +46,10 @@ import jdk.jfr.consumer.RecordingFile;
  * frame of the proxy that led to it, each with its line; {@code -} when the proxy's code is not on
  * the stack (the backend codec's decoding).
  *
- * <p>Usage: {@code java bench/tools/JfrAllocations.java RECORDING.jfr [ROWS [PART]]}: at most ROWS
- * sites (default 40), only those of PART when given (such as {@code "head to backend"}).
+ * <p>Usage: {@code java bench/tools/JfrAllocations.java [--last=SECONDS] RECORDING.jfr [ROWS
+ * [PART]]}: at most ROWS sites (default 40), only those of PART when given (such as {@code "head
+ * to backend"}), and with {@code --last} only the events of the recording's last SECONDS (the
+ * measurement, when the recording ran from the JVM's start).
  */
 public final class JfrAllocations {
 
@@ -80,7 +84,13 @@ public final class JfrAllocations {
     }
 
     /** Reads the recording and prints the breakdown. */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] arguments) throws IOException {
+        long lastSeconds = 0;
+        String[] args = arguments;
+        if (args.length > 0 && args[0].startsWith("--last=")) {
+            lastSeconds = Long.parseLong(args[0].substring("--last=".length()));
+            args = Arrays.copyOfRange(args, 1, args.length);
+        }
         if (args.length < 1 || args.length > 3) {
             throw new IllegalArgumentException(
                     "usage: JfrAllocations RECORDING.jfr [ROWS [PART]], got "
@@ -89,13 +99,16 @@ public final class JfrAllocations {
         }
         int rows = args.length >= 2 ? Integer.parseInt(args[1]) : 40;
         String onlyPart = args.length == 3 ? args[2] : null;
+        Path file = Path.of(args[0]);
+        Instant from = lastSeconds > 0 ? end(file).minusSeconds(lastSeconds) : Instant.MIN;
         Map<String, Site> sites = new HashMap<>();
         long requests = 0;
-        try (RecordingFile recording = new RecordingFile(Path.of(args[0]))) {
+        try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent event = recording.readEvent();
                 if (!event.getEventType().getName().equals("jdk.ObjectAllocationOutsideTLAB")
-                        || !isBenchmarkThread(event.getThread())) {
+                        || !isBenchmarkThread(event.getThread())
+                        || event.getStartTime().isBefore(from)) {
                     continue;
                 }
                 String type = event.getClass("objectClass").getName();
@@ -117,6 +130,20 @@ public final class JfrAllocations {
                 requests,
                 rows,
                 onlyPart);
+    }
+
+    /** The time of the recording's last event. */
+    private static Instant end(Path file) throws IOException {
+        Instant last = Instant.MIN;
+        try (RecordingFile recording = new RecordingFile(file)) {
+            while (recording.hasMoreEvents()) {
+                Instant time = recording.readEvent().getStartTime();
+                if (time.isAfter(last)) {
+                    last = time;
+                }
+            }
+        }
+        return last;
     }
 
     private static boolean isBenchmarkThread(RecordedThread thread) {
