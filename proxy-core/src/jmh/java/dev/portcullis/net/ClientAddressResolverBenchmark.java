@@ -41,9 +41,9 @@ public class ClientAddressResolverBenchmark {
         resolver = new ClientAddressResolver(CidrSet.of(List.of(Cidr.parse("10.0.0.0/8"))));
         plainHeaders = BenchmarkRequests.decode(BenchmarkRequests.BROWSER_GET).headers();
         String forwarded =
-                BenchmarkRequests.BROWSER_GET.replace(
-                        "\r\n\r\n",
-                        "\r\nX-Forwarded-For: 198.51.100.23, 10.1.2.3, 10.0.0.9\r\n\r\n");
+                BenchmarkRequests.withFields(
+                        BenchmarkRequests.BROWSER_GET,
+                        "X-Forwarded-For: 198.51.100.23, 10.1.2.3, 10.0.0.9");
         forwardedHeaders = BenchmarkRequests.decode(forwarded).headers();
         untrustedPeer = InetAddress.getByName("203.0.113.7");
         trustedPeer = InetAddress.getByName("10.0.0.2");

@@ -1,5 +1,6 @@
 package dev.portcullis.server;
 
+import com.sun.management.ThreadMXBean;
 import dev.portcullis.balance.LoadBalancer;
 import dev.portcullis.balance.LoadBalancers;
 import dev.portcullis.config.AccessLogFormat;
@@ -105,7 +106,7 @@ public class RequestPathBenchmark {
     private ByteBufAllocator alloc;
     private BackendPool pool;
     private HttpRequest decoded;
-    private com.sun.management.ThreadMXBean threads;
+    private ThreadMXBean threads;
 
     /** The allocation of the decoded-head-to-backend-write part, summed over an iteration. */
     @State(Scope.Thread)
@@ -166,13 +167,15 @@ public class RequestPathBenchmark {
         }
         pool = installed;
         decoded = BenchmarkRequests.decode(BenchmarkRequests.BROWSER_GET);
-        threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         checkOneExchange();
     }
 
     private ProxyConfig config() {
         ProxyConfig base =
-                TestConfigs.builder().backend(new InetSocketAddress("127.0.0.1", 18_080)).build();
+                TestConfigs.builder()
+                        .backend(new InetSocketAddress(InetAddress.getLoopbackAddress(), 18_080))
+                        .build();
         return new ProxyConfig(
                 base.listeners(),
                 base.server(),

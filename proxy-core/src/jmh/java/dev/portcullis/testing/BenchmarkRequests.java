@@ -80,6 +80,16 @@ public final class BenchmarkRequests {
 
     private BenchmarkRequests() {}
 
+    /** The request with header fields added at the end of its head, each given as one line. */
+    public static String withFields(String wire, String... fields) {
+        int headEnd = wire.indexOf("\r\n\r\n") + 2;
+        StringBuilder added = new StringBuilder(wire.substring(0, headEnd));
+        for (String field : fields) {
+            added.append(field).append("\r\n");
+        }
+        return added.append(wire.substring(headEnd)).toString();
+    }
+
     public static byte[] bytes(String wire) {
         return wire.getBytes(StandardCharsets.US_ASCII);
     }

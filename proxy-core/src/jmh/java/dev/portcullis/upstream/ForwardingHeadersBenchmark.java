@@ -57,10 +57,10 @@ public class ForwardingHeadersBenchmark {
     public void setUp() throws Exception {
         browserRequest = BenchmarkRequests.decode(BenchmarkRequests.BROWSER_GET).headers();
         String forwarded =
-                BenchmarkRequests.BROWSER_GET.replace(
-                        "\r\n\r\n",
-                        "\r\nX-Forwarded-For: 198.51.100.23, 10.1.2.3, 10.0.0.9\r\n"
-                                + "X-Forwarded-Proto: https\r\n\r\n");
+                BenchmarkRequests.withFields(
+                        BenchmarkRequests.BROWSER_GET,
+                        "X-Forwarded-For: 198.51.100.23, 10.1.2.3, 10.0.0.9",
+                        "X-Forwarded-Proto: https");
         forwardedRequest = BenchmarkRequests.decode(forwarded).headers();
         originResponse = decodedResponse(BenchmarkRequests.SMALL_RESPONSE).headers();
         untrustedPeer = InetAddress.getByName("203.0.113.7");
