@@ -10,6 +10,7 @@ import dev.portcullis.config.UpstreamConfig;
 import dev.portcullis.filter.FilterChain;
 import dev.portcullis.metrics.ProxyMetrics;
 import dev.portcullis.server.guard.ConnectionGuard;
+import dev.portcullis.server.h1.DecodedRequest;
 import dev.portcullis.testing.BenchmarkRequests;
 import dev.portcullis.testing.TestConfigs;
 import dev.portcullis.upstream.Backend;
@@ -22,7 +23,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpRequest;
@@ -224,17 +225,22 @@ public class RequestPathBenchmark {
     @Benchmark
     public int decodedHeadToBackendWrite(HeadToBackend part) {
         HttpHeaders headers = HEADERS.newHeaders();
+        AsciiString host = AsciiString.EMPTY_STRING;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> fields =
                         decoded.headers().iteratorCharSequence();
                 fields.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> field = fields.next();
             // A value of its own, as the decoder makes one: a shared one would have its string
-            // form cached from the previous request, and the proxy asks for it (Host).
-            headers.add(field.getKey(), new AsciiString(field.getValue()));
+            // form cached from the previous request.
+            AsciiString value = new AsciiString(field.getValue());
+            headers.add(field.getKey(), value);
+            if (HttpHeaderNames.HOST.contentEqualsIgnoreCase(field.getKey())) {
+                host = value;
+            }
         }
         HttpRequest head =
-                new DefaultHttpRequest(
-                        decoded.protocolVersion(), decoded.method(), decoded.uri(), headers);
+                DecodedRequest.of(
+                        decoded.protocolVersion(), decoded.method(), decoded.uri(), headers, host);
 
         long before = threads.getCurrentThreadAllocatedBytes();
         decoderContext.fireChannelRead(head);

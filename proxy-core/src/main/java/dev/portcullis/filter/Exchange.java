@@ -16,7 +16,9 @@ public final class Exchange {
 
     private final HttpRequest request;
     private final String host;
-    private final String path;
+    private final String target;
+    private final int pathLength;
+    private @Nullable String path;
     private final InetAddress clientAddress;
     private final InetAddress peerAddress;
     private final boolean secure;
@@ -52,9 +54,40 @@ public final class Exchange {
             String route,
             String requestId,
             long startNanos) {
+        this(
+                request,
+                host,
+                path,
+                path.length(),
+                clientAddress,
+                peerAddress,
+                secure,
+                listener,
+                route,
+                requestId,
+                startNanos);
+    }
+
+    /**
+     * As the other constructor, with the path given as the first {@code pathLength} characters of
+     * the request target (the path is cut out only when someone asks for it).
+     */
+    public Exchange(
+            HttpRequest request,
+            String host,
+            String target,
+            int pathLength,
+            InetAddress clientAddress,
+            InetAddress peerAddress,
+            boolean secure,
+            String listener,
+            String route,
+            String requestId,
+            long startNanos) {
         this.request = request;
         this.host = host;
-        this.path = path;
+        this.target = target;
+        this.pathLength = pathLength;
         this.clientAddress = clientAddress;
         this.peerAddress = peerAddress;
         this.secure = secure;
@@ -73,7 +106,22 @@ public final class Exchange {
     }
 
     public String path() {
-        return path;
+        String known = path;
+        if (known == null) {
+            known = pathLength == target.length() ? target : target.substring(0, pathLength);
+            path = known;
+        }
+        return known;
+    }
+
+    /** The request target (path and query) as received, in origin form. */
+    public String target() {
+        return target;
+    }
+
+    /** How many characters at the start of {@link #target()} are the path. */
+    public int pathLength() {
+        return pathLength;
     }
 
     public InetAddress clientAddress() {

@@ -72,11 +72,18 @@ public record Route(
 
     /** Whether the path prefix of this route matches the path (without query). */
     public boolean matchesPath(String path) {
-        if (!path.startsWith(pathPrefix)) {
+        return matchesPath(path, path.length());
+    }
+
+    /**
+     * Whether the path prefix matches the first {@code pathLength} characters of a request target,
+     * its path: so the query need not be cut off first.
+     */
+    public boolean matchesPath(String target, int pathLength) {
+        int prefix = pathPrefix.length();
+        if (prefix > pathLength || !target.startsWith(pathPrefix)) {
             return false;
         }
-        return pathPrefix.endsWith("/")
-                || path.length() == pathPrefix.length()
-                || path.charAt(pathPrefix.length()) == '/';
+        return pathPrefix.endsWith("/") || pathLength == prefix || target.charAt(prefix) == '/';
     }
 }

@@ -92,27 +92,36 @@ public final class RouteTable {
      * @param path the request's path, without query
      */
     public @Nullable Route match(String host, String path) {
+        return match(host, path, path.length());
+    }
+
+    /**
+     * As {@link #match(String, String)}, for a request target whose first {@code pathLength}
+     * characters are the path, so that the query need not be cut off first.
+     */
+    public @Nullable Route match(String host, String target, int pathLength) {
         Route[] exact = exactHosts.get(host);
         if (exact != null) {
-            Route route = firstMatchingPath(exact, path);
+            Route route = firstMatchingPath(exact, target, pathLength);
             if (route != null) {
                 return route;
             }
         }
         for (WildcardHost wildcard : wildcardHosts) {
             if (wildcard.matches(host)) {
-                Route route = firstMatchingPath(wildcard.routes, path);
+                Route route = firstMatchingPath(wildcard.routes, target, pathLength);
                 if (route != null) {
                     return route;
                 }
             }
         }
-        return firstMatchingPath(anyHost, path);
+        return firstMatchingPath(anyHost, target, pathLength);
     }
 
-    private static @Nullable Route firstMatchingPath(Route[] routes, String path) {
+    private static @Nullable Route firstMatchingPath(
+            Route[] routes, String target, int pathLength) {
         for (Route route : routes) {
-            if (route.matchesPath(path)) {
+            if (route.matchesPath(target, pathLength)) {
                 return route;
             }
         }

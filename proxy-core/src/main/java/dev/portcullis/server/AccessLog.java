@@ -42,7 +42,10 @@ final class AccessLog {
 
         String host();
 
-        String path();
+        /** The request target; its first {@link #pathLength()} characters are the path. */
+        String requestTarget();
+
+        int pathLength();
 
         String protocol();
 
@@ -107,8 +110,9 @@ final class AccessLog {
         quoted(line, entry.method());
         line.append(",\"host\":");
         quoted(line, entry.host());
-        line.append(",\"path\":");
-        quoted(line, entry.path());
+        line.append(",\"path\":\"");
+        escaped(line, entry.requestTarget(), entry.pathLength());
+        line.append('"');
         line.append(",\"protocol\":");
         quoted(line, entry.protocol());
         line.append(",\"status\":").append(entry.status());
@@ -139,7 +143,7 @@ final class AccessLog {
         line.append(entry.client()).append(" - - [");
         buffer.appendClfTime(line, nowMillis);
         line.append("] \"").append(entry.method()).append(' ');
-        escaped(line, entry.path());
+        escaped(line, entry.requestTarget(), entry.pathLength());
         line.append(' ').append(entry.protocol()).append("\" ");
         line.append(entry.status()).append(' ').append(entry.responseBytes()).append(" \"");
         String referer = entry.referer();
@@ -181,7 +185,12 @@ final class AccessLog {
 
     /** Escapes for JSON; the same escaping keeps combined lines on one line. */
     private static void escaped(StringBuilder line, String value) {
-        int length = Math.min(value.length(), 2048);
+        escaped(line, value, value.length());
+    }
+
+    /** Escapes the first {@code end} characters of the value. */
+    private static void escaped(StringBuilder line, String value, int end) {
+        int length = Math.min(end, 2048);
         int clean = 0;
         while (clean < length) {
             char c = value.charAt(clean);
@@ -192,7 +201,7 @@ final class AccessLog {
         }
         // Most values need no escaping: copy them in one go.
         line.append(value, 0, clean);
-        if (clean == value.length()) {
+        if (clean == end) {
             return;
         }
         for (int i = clean; i < length; i++) {
@@ -206,7 +215,7 @@ final class AccessLog {
                 line.append(c);
             }
         }
-        if (length < value.length()) {
+        if (length < end) {
             line.append("...");
         }
     }

@@ -7,6 +7,7 @@ import dev.portcullis.metrics.MeterNames;
 import dev.portcullis.metrics.RateLimitedLog;
 import dev.portcullis.net.ForwardingHeaderNames;
 import dev.portcullis.route.Route;
+import dev.portcullis.server.h1.DecodedRequest;
 import dev.portcullis.server.h1.Http1RequestDecoder;
 import dev.portcullis.server.h1.Http1ResponseEncoder;
 import dev.portcullis.server.h1.RejectedRequest;
@@ -33,6 +34,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -87,6 +89,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     private Timer timerKind = Timer.NONE;
     private InetAddress peer = InetAddress.getLoopbackAddress();
     private @Nullable String clientSubject;
+    private @Nullable CharSequence lastRawHost;
+    private @Nullable String lastHost;
     private @Nullable String peerText;
     private @Nullable ServingState trustedFor;
     private boolean trusted;
@@ -239,11 +243,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
         long now = System.nanoTime();
         ServingState state = listener.state();
         HttpHeaders headers = request.headers();
-        String hostHeader = headers.get(HttpHeaderNames.HOST);
-        String host = hostHeader == null ? "" : HostAuthority.normalizedHost(hostHeader);
+        String host = normalizedHost(request);
         String uri = request.uri();
         int query = uri.indexOf('?');
-        String path = query < 0 ? uri : uri.substring(0, query);
+        int pathLength = query < 0 ? uri.length() : query;
         keepAliveWanted = HttpUtil.isKeepAlive(request);
         clientVersion = request.protocolVersion();
         InetAddress client =
@@ -254,13 +257,14 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
                         ? incomingId
                         : RequestIds.next();
         int redirectPort = listener.redirectPort();
-        Route route = redirectPort > 0 ? null : state.routes().match(host, path);
+        Route route = redirectPort > 0 ? null : state.routes().match(host, uri, pathLength);
         RouteTarget target = route == null ? null : state.target(route);
         Exchange exchange =
                 new Exchange(
                         request,
                         host,
-                        path,
+                        uri,
+                        pathLength,
                         client,
                         peer,
                         listener.secure(),
@@ -275,6 +279,26 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
         } else {
             proxied.start();
         }
+    }
+
+    /**
+     * The request's host as routes see it. Keep-alive clients send the same Host on every request,
+     * so the last one's normalised form is kept and reused.
+     */
+    private String normalizedHost(HttpRequest request) {
+        CharSequence raw =
+                request instanceof DecodedRequest decoded
+                        ? decoded.host()
+                        : request.headers().get(HttpHeaderNames.HOST, "");
+        CharSequence previous = lastRawHost;
+        String normalized = lastHost;
+        if (previous != null && normalized != null && AsciiString.contentEquals(previous, raw)) {
+            return normalized;
+        }
+        normalized = raw.length() == 0 ? "" : HostAuthority.normalizedHost(raw);
+        lastRawHost = raw;
+        lastHost = normalized;
+        return normalized;
     }
 
     private void reject(RequestRejection rejection) {

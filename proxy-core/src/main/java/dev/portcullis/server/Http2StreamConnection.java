@@ -176,7 +176,7 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
         String host = hostHeader == null ? "" : HostAuthority.normalizedHost(hostHeader);
         String uri = request.uri();
         int query = uri.indexOf('?');
-        String path = query < 0 ? uri : uri.substring(0, query);
+        int pathLength = query < 0 ? uri.length() : query;
         InetAddress client =
                 peerTrusted(state) ? state.clientAddresses().resolve(peer, headers) : peer;
         String incomingId = headers.get(ForwardingHeaderNames.X_REQUEST_ID);
@@ -184,13 +184,14 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
                 incomingId != null && RequestIds.isAcceptable(incomingId)
                         ? incomingId
                         : RequestIds.next();
-        Route route = state.routes().match(host, path);
+        Route route = state.routes().match(host, uri, pathLength);
         RouteTarget target = route == null ? null : state.target(route);
         Exchange exchange =
                 new Exchange(
                         request,
                         host,
-                        path,
+                        uri,
+                        pathLength,
                         client,
                         peer,
                         true,

@@ -18,8 +18,6 @@ import dev.portcullis.upstream.InvalidResponseException;
 import dev.portcullis.upstream.UpstreamConnection;
 import dev.portcullis.upstream.UpstreamListener;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -63,7 +61,6 @@ final class ProxyExchange extends Deadline
         implements FilterChain.Listener,
                 UpstreamListener,
                 BackendPool.AcquireCallback,
-                ChannelFutureListener,
                 AccessLog.Entry {
 
     private static final RateLimitedLog CONNECT_FAILURES =
@@ -126,7 +123,7 @@ final class ProxyExchange extends Deadline
     private int attempts;
     private boolean bodyForwarded;
     private boolean requestWritten;
-    private boolean headWriteFailed;
+    private boolean writingHead;
     private boolean headersPrepared;
     private long upstreamStartNanos;
 
@@ -459,7 +456,7 @@ final class ProxyExchange extends Deadline
             route.upstream().retryBudget().recordRequest();
         }
         attempts++;
-        headWriteFailed = false;
+        writingHead = false;
         chosen.requestStarted();
         if (webSocket) {
             pool.acquireFresh(this, this);
@@ -479,7 +476,10 @@ final class ProxyExchange extends Deadline
         phase = Phase.FORWARDING;
         upstreamStartNanos = System.nanoTime();
         lastActivityNanos = upstreamStartNanos;
-        connection.writeHead(request).addListener(this);
+        // A head that cannot be written fails inside the flush below, while this flag is set:
+        // that is how the request is known not to have reached the backend.
+        writingHead = true;
+        connection.writeHead(request);
         ArrayDeque<HttpContent> queue = held;
         held = null;
         if (queue != null) {
@@ -493,6 +493,11 @@ final class ProxyExchange extends Deadline
             forward(LastHttpContent.EMPTY_LAST_CONTENT);
         }
         connection.flush();
+        writingHead = false;
+        if (upstream != connection) {
+            // The connection broke during the flush; onClosed has dealt with it.
+            return;
+        }
         connection.read();
         if (requestWritten) {
             armDeadline(Limit.RESPONSE_HEADER);
@@ -544,14 +549,6 @@ final class ProxyExchange extends Deadline
     private boolean mayRetry(int extra) {
         return attempts <= upstreamConfig().retries() + extra
                 && target().route.upstream().retryBudget().tryAcquireRetry();
-    }
-
-    /** Completion of the request head's write. */
-    @Override
-    public void operationComplete(ChannelFuture future) {
-        if (!future.isSuccess()) {
-            headWriteFailed = true;
-        }
     }
 
     private void retry() {
@@ -691,7 +688,7 @@ final class ProxyExchange extends Deadline
         if (failedBackend != null) {
             failedBackend.observer().onLocalFailure();
         }
-        boolean unsent = headWriteFailed && !bodyForwarded;
+        boolean unsent = writingHead && !bodyForwarded;
         boolean safeToRepeat = (idempotent && !bodyForwarded) || unsent;
         if (safeToRepeat && !invalid && mayRetry(unsent ? 1 : 0)) {
             retry();
@@ -939,8 +936,13 @@ final class ProxyExchange extends Deadline
     }
 
     @Override
-    public String path() {
-        return exchange.path();
+    public String requestTarget() {
+        return exchange.target();
+    }
+
+    @Override
+    public int pathLength() {
+        return exchange.pathLength();
     }
 
     @Override

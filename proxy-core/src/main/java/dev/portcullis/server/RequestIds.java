@@ -1,5 +1,7 @@
 package dev.portcullis.server;
 
+import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -8,19 +10,26 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RequestIds {
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final FastThreadLocal<byte[]> SCRATCH =
+            new FastThreadLocal<>() {
+                @Override
+                protected byte[] initialValue() {
+                    return new byte[16];
+                }
+            };
     private static final int MAX_INCOMING_LENGTH = 64;
 
     private RequestIds() {}
 
     static String next() {
         long bits = ThreadLocalRandom.current().nextLong();
-        char[] digits = new char[16];
+        byte[] digits = SCRATCH.get();
         for (int i = 15; i >= 0; i--) {
             digits[i] = HEX[(int) (bits & 0xf)];
             bits >>>= 4;
         }
-        return new String(digits);
+        return new String(digits, 0, 16, StandardCharsets.ISO_8859_1);
     }
 
     /**

@@ -6,7 +6,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rewrites headers as a request crosses the proxy: hop-by-hop fields are removed in both directions
@@ -118,12 +120,21 @@ public final class ForwardingHeaders {
     }
 
     private static void setForwardedHost(HttpHeaders headers) {
-        String host = headers.get(HttpHeaderNames.HOST);
+        CharSequence host = hostValue(headers);
         if (host != null) {
             headers.set(ForwardingHeaderNames.X_FORWARDED_HOST, host);
         } else {
             headers.remove(ForwardingHeaderNames.X_FORWARDED_HOST);
         }
+    }
+
+    /** The Host value as stored, without converting it to a String. */
+    private static @Nullable CharSequence hostValue(HttpHeaders headers) {
+        if (headers instanceof io.netty.handler.codec.http.DefaultHttpHeaders) {
+            var values = headers.valueCharSequenceIterator(HttpHeaderNames.HOST);
+            return values.hasNext() ? values.next() : null;
+        }
+        return headers.get(HttpHeaderNames.HOST);
     }
 
     private static String joined(List<String> previous, String peer) {
@@ -157,32 +168,57 @@ public final class ForwardingHeaders {
         if (!headers.contains(HttpHeaderNames.CONNECTION)) {
             return true;
         }
-        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
-        for (String value : values) {
+        List<String> nominated = null;
+        for (var values = headers.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
+                values.hasNext(); ) {
+            CharSequence value = values.next();
+            int length = value.length();
             int start = 0;
-            while (start <= value.length()) {
-                int comma = value.indexOf(',', start);
-                int end = comma < 0 ? value.length() : comma;
-                String token = value.substring(start, end).trim();
-                if (!token.isEmpty() && !isConnectionOption(token)) {
-                    if (guard && isProtected(token)) {
-                        return false;
+            while (start <= length) {
+                int end = start;
+                while (end < length && value.charAt(end) != ',') {
+                    end++;
+                }
+                int from = start;
+                int to = end;
+                while (from < to && isOws(value.charAt(from))) {
+                    from++;
+                }
+                while (to > from && isOws(value.charAt(to - 1))) {
+                    to--;
+                }
+                // "keep-alive", "close" and "upgrade" name no header: the usual values cost
+                // nothing.
+                if (to > from && !isConnectionOption(value, from, to)) {
+                    if (nominated == null) {
+                        nominated = new ArrayList<>(2);
                     }
-                    headers.remove(token);
+                    nominated.add(value.subSequence(from, to).toString());
                 }
-                if (comma < 0) {
-                    break;
-                }
-                start = comma + 1;
+                start = end + 1;
             }
+        }
+        if (nominated != null) {
+            for (String token : nominated) {
+                if (guard && isProtected(token)) {
+                    return false;
+                }
+            }
+            nominated.forEach(headers::remove);
         }
         return true;
     }
 
-    private static boolean isConnectionOption(String token) {
-        return token.equalsIgnoreCase("close")
-                || token.equalsIgnoreCase("keep-alive")
-                || token.equalsIgnoreCase("upgrade");
+    private static boolean isOws(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private static boolean isConnectionOption(CharSequence value, int from, int to) {
+        int length = to - from;
+        return (length == 5 && AsciiString.regionMatches(value, true, from, "close", 0, 5))
+                || (length == 10
+                        && AsciiString.regionMatches(value, true, from, "keep-alive", 0, 10))
+                || (length == 7 && AsciiString.regionMatches(value, true, from, "upgrade", 0, 7));
     }
 
     private static boolean isProtected(String token) {

@@ -2,7 +2,6 @@ package dev.portcullis.upstream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -96,9 +95,12 @@ public final class UpstreamConnection {
         this.requests++;
     }
 
-    /** Writes the request head; the returned future fails if the connection was already gone. */
-    public ChannelFuture writeHead(HttpRequest head) {
-        return channel.write(head);
+    /**
+     * Writes the request head. A write that fails closes the connection, which the holder hears of
+     * through {@link UpstreamListener#onClosed}, during the flush that tried to send it.
+     */
+    public void writeHead(HttpRequest head) {
+        channel.write(head, channel.voidPromise());
     }
 
     /** Writes a part of the request body; the last part is a {@link LastHttpContent}. */

@@ -28,7 +28,14 @@ class AccessLogTest {
         logger.detachAppender(lines);
     }
 
-    private record Entry(String path, @Nullable String userAgent) implements AccessLog.Entry {
+    private record Entry(String requestTarget, @Nullable String userAgent)
+            implements AccessLog.Entry {
+        @Override
+        public int pathLength() {
+            int query = requestTarget.indexOf('?');
+            return query < 0 ? requestTarget.length() : query;
+        }
+
         @Override
         public String requestId() {
             return "abc123";
@@ -112,13 +119,14 @@ class AccessLogTest {
 
     @Test
     void json_plainValues_formOneObject() {
-        new AccessLog(AccessLogFormat.JSON).write(new Entry("/a/b", "curl/8"));
+        new AccessLog(AccessLogFormat.JSON).write(new Entry("/a/b?token=secret", "curl/8"));
 
         String line = lines.list.get(0).getFormattedMessage();
         assertThat(line)
                 .startsWith("{\"time\":\"")
                 .contains("\"request_id\":\"abc123\"")
                 .contains("\"path\":\"/a/b\"")
+                .doesNotContain("secret")
                 .contains("\"status\":200")
                 .contains("\"duration_ms\":1.234")
                 .contains("\"backend\":null")

@@ -8,7 +8,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -723,7 +722,9 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
         HttpHeaders fields = headers;
         assert requestMethod != null && requestUri != null && requestVersion != null;
         assert fields != null;
-        out.add(new DefaultHttpRequest(requestVersion, requestMethod, requestUri, fields));
+        AsciiString hostValue = host;
+        assert hostValue != null;
+        out.add(new DecodedRequest(requestVersion, requestMethod, requestUri, fields, hostValue));
         headers = null;
         if (transferEncodingCount == 1) {
             state = State.CHUNK_SIZE;
