@@ -358,6 +358,12 @@ public final class TestBackend implements AutoCloseable {
             ctx.close();
         }
 
+        /** Resets the connection (TCP RST, through a zero linger time) without answering. */
+        public void reset() {
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+            ctx.close();
+        }
+
         /** Answers later, from the event loop's timer. */
         public void later(long millis, Runnable answer) {
             ctx.executor().schedule(answer, millis, TimeUnit.MILLISECONDS);
