@@ -57,22 +57,7 @@ final class PortcullisProcess implements AutoCloseable {
 
     /** Starts the program with the configuration file and waits until it serves. */
     static PortcullisProcess start(Path config) throws IOException {
-        Path root = Path.of(System.getProperty("portcullis.root", "..")).toAbsolutePath();
-        Path jar =
-                Path.of(System.getProperty("portcullis.jar", "target/portcullis.jar"))
-                        .toAbsolutePath();
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process started =
-                new ProcessBuilder(
-                                java.toString(),
-                                "-jar",
-                                jar.toString(),
-                                "run",
-                                "--config",
-                                config.toString())
-                        .directory(root.toFile())
-                        .redirectErrorStream(true)
-                        .start();
+        Process started = command(config).redirectErrorStream(true).start();
         PortcullisProcess running = new PortcullisProcess(started);
         try {
             await().atMost(START_TIMEOUT).until(() -> running.serving() || !started.isAlive());
@@ -85,6 +70,40 @@ final class PortcullisProcess implements AutoCloseable {
             running.close();
             throw e;
         }
+    }
+
+    /** How a run that was expected to end by itself ended. */
+    record Ended(int exitCode, String output) {}
+
+    /** Runs the program with the configuration and waits (bounded) for it to end by itself. */
+    static Ended runToEnd(Path config, Duration timeout) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(config.getParent(), "portcullis", ".out");
+        Process process =
+                command(config).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("portcullis still runs after " + timeout);
+            }
+            return new Ended(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static ProcessBuilder command(Path config) {
+        Path root = Path.of(System.getProperty("portcullis.root", "..")).toAbsolutePath();
+        Path jar =
+                Path.of(System.getProperty("portcullis.jar", "target/portcullis.jar"))
+                        .toAbsolutePath();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ProcessBuilder(
+                        java.toString(),
+                        "-jar",
+                        jar.toString(),
+                        "run",
+                        "--config",
+                        config.toString())
+                .directory(root.toFile());
     }
 
     private boolean serving() {
