@@ -62,7 +62,7 @@ class ReloadUnderLoadIT {
                         .upstream("app", CHECKS, first.address())
                         .route("/", "app")
                         .render());
-        PortcullisProcess portcullis = track(PortcullisProcess.start(config));
+        PortcullisProcess portcullis = started(config);
         LoadLoop load =
                 track(
                         LoadLoop.start(
@@ -129,7 +129,7 @@ class ReloadUnderLoadIT {
                         .upstream("app", CHECKS, first.address())
                         .route("/", "app")
                         .render());
-        PortcullisProcess portcullis = track(PortcullisProcess.start(config));
+        PortcullisProcess portcullis = started(config);
         LoadLoop load =
                 track(LoadLoop.start(portcullis.proxy(), 4, Duration.ofSeconds(30), 1_000_000));
         await().atMost(Duration.ofSeconds(10)).until(() -> proxied(first) > 50);
@@ -159,7 +159,7 @@ class ReloadUnderLoadIT {
                         .route("/", "app")
                         .render();
         PortcullisProcess.write(config, valid);
-        PortcullisProcess portcullis = track(PortcullisProcess.start(config));
+        PortcullisProcess portcullis = started(config);
         LoadLoop load =
                 track(LoadLoop.start(portcullis.proxy(), 2, Duration.ofSeconds(30), 1_000_000));
         await().atMost(Duration.ofSeconds(10)).until(() -> proxied(first) > 50);
@@ -190,7 +190,7 @@ class ReloadUnderLoadIT {
                         .upstream("app", CHECKS, first.address())
                         .route("/", "app");
         PortcullisProcess.write(config, text.render());
-        PortcullisProcess portcullis = track(PortcullisProcess.start(config));
+        PortcullisProcess portcullis = started(config);
         LoadLoop load =
                 track(LoadLoop.start(portcullis.proxy(), 2, Duration.ofSeconds(30), 1_000_000));
         await().atMost(Duration.ofSeconds(10)).until(() -> proxied(first) > 50);
@@ -218,6 +218,14 @@ class ReloadUnderLoadIT {
                 .anyMatch(line -> line.contains("Reload (file changed) refused"))
                 .anyMatch(line -> line.contains("retires"));
         Figures.record("reload invalid-file-watch failed=0/" + load.total());
+    }
+
+    /** Starts the program and waits until its backends passed their first checks. */
+    private PortcullisProcess started(Path config) throws Exception {
+        PortcullisProcess portcullis = track(PortcullisProcess.start(config));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> portcullis.get(portcullis.proxyUri("/")).statusCode() == 200);
+        return portcullis;
     }
 
     private double invalidReloads(PortcullisProcess portcullis) throws Exception {
