@@ -29,10 +29,12 @@ class BackendFailoverIT {
     private static final int HEALTHY = 2;
 
     /**
-     * What the bounds allow beyond {@code count × interval}: the check in flight at the change, the
-     * poll of this test, and a loaded machine. Measured detection and recovery stay well inside.
+     * What the bounds allow beyond {@code count × interval}: the phase of the checks at the change,
+     * the poll of this test, and a machine shared with other work (its event loops compete with the
+     * client loop for two cores). Measured detection and recovery times stay well inside; the
+     * figures show them.
      */
-    private static final Duration SLACK = Duration.ofMillis(400);
+    private static final Duration SLACK = Duration.ofMillis(1000);
 
     private static final Duration POLL = Duration.ofMillis(5);
 

@@ -182,7 +182,7 @@ class AdminApiIT {
 
                 portcullis.terminate();
 
-                await().atMost(Duration.ofSeconds(2))
+                await().atMost(Duration.ofSeconds(5))
                         .pollInterval(Duration.ofMillis(20))
                         .until(
                                 () ->
