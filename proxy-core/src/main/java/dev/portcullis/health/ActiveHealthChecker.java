@@ -87,8 +87,8 @@ public final class ActiveHealthChecker implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * Resolves the backends' host names, so it blocks: call it before serving, never on an event
-     * loop.
+     * Resolves the host names of backends that carry no address yet, so it blocks: call it before
+     * serving, never on an event loop.
      *
      * @param backends the health of each backend to check
      * @param group runs the checks; its I/O handler must match {@code channelType}
@@ -108,10 +108,11 @@ public final class ActiveHealthChecker implements AutoCloseable {
         HttpDecoderConfig decoderConfig = responseDecoderConfig();
         for (BackendHealth health : backends) {
             Backend backend = health.backend();
-            // TODO(dns): names are resolved once; a backend whose address changes needs a restart.
+            // A host name with several addresses is several backends: each is checked at its own.
+            InetAddress known = backend.address();
             InetSocketAddress address =
                     new InetSocketAddress(
-                            InetAddress.getByName(backend.config().host()),
+                            known != null ? known : InetAddress.getByName(backend.config().host()),
                             backend.config().port());
             EventLoop loop = group.next();
             targets.add(

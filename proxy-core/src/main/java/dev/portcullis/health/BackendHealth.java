@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * backend has been back in service for a full base ejection time, so an occasional ejection stays
  * short and a backend that keeps failing stays out longer each time. When the time is up the
  * backend returns at once if the upstream has no active checks, and with the next passing check if
- * it has: an ejected backend is not trusted again on the clock alone when it can be asked.
+ * it has: an ejected backend is not trusted again on the clock alone when it can be asked. An
+ * ejection also ends early when the active checks saw the backend go down and then come back up
+ * ({@code unhealthy} failures, then {@code healthy} passes): that outage explains the failures that
+ * ejected it, and it is over, so a restarted backend returns within its checks' rise time.
  *
  * <p>Available means: not ejected, and healthy, or unknown while traffic before the first check is
  * allowed ({@code check_before_traffic: false}), or any state when there are no active checks.
@@ -281,7 +284,11 @@ public final class BackendHealth {
                 || (checked == HealthState.UNHEALTHY && successes >= checks().healthy())) {
             checked = HealthState.HEALTHY;
         }
-        boolean probationOver = current.ejection() == Ejection.PROBATION;
+        boolean recovered =
+                current.checked() == HealthState.UNHEALTHY && checked == HealthState.HEALTHY;
+        boolean probationOver =
+                current.ejection() == Ejection.PROBATION
+                        || (recovered && current.ejection() != Ejection.NONE);
         return new Snapshot(
                 checked,
                 successes,

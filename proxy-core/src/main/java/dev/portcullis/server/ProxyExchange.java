@@ -591,6 +591,10 @@ final class ProxyExchange extends Deadline
                 .record(lastActivityNanos - upstreamStartNanos, TimeUnit.NANOSECONDS);
         status = responseStatus.code();
         exchange.responseStatus(status);
+        Backend answering = backend;
+        if (answering != null) {
+            answering.observer().onResponse(status);
+        }
         ForwardingHeaders.prepareResponse(response.headers(), false);
         if (!requestComplete || webSocket) {
             // An early answer leaves the rest of the request body unread; a refused upgrade

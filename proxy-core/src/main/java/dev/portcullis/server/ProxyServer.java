@@ -460,12 +460,16 @@ public final class ProxyServer implements AutoCloseable {
         } catch (IOException e) {
             return new ReloadOutcome(false, List.of(e.getMessage()), "");
         }
+        List<UpstreamRuntime> rebuilt = new ArrayList<>();
         for (UpstreamRuntime runtime : nextUpstreams.values()) {
             if (!upstreams.containsValue(runtime)) {
                 retireOldHealth(runtime);
-                runtime.health().start();
+                rebuilt.add(runtime);
             }
         }
+        // Backends never checked take no traffic: serving a new upstream before its first checks
+        // would answer its requests with 503.
+        awaitFirstChecks(rebuilt);
         Map<String, UpstreamRuntime> previousUpstreams = new LinkedHashMap<>(upstreams);
         upstreams.clear();
         upstreams.putAll(nextUpstreams);

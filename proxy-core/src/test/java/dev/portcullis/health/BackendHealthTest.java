@@ -218,6 +218,24 @@ class BackendHealthTest {
     }
 
     @Test
+    void ejection_checksSawBackendGoDownAndRecover_endsBeforeItsTime() {
+        BackendHealth health = checked(true);
+        health.checkPassed("status 200");
+        health.tryEject("test");
+        for (int i = 0; i < 3; i++) {
+            health.checkFailed("connect refused");
+        }
+
+        health.checkPassed("status 200");
+        assertThat(backend.isAvailable()).isFalse();
+        health.checkPassed("status 200");
+
+        assertThat(health.state()).isEqualTo(HealthState.HEALTHY);
+        assertThat(backend.isAvailable()).isTrue();
+        assertThat(health.remainingEjectionNanos()).isZero();
+    }
+
+    @Test
     void ejection_whileEjected_isRefusedAsAlreadyEjected() {
         BackendHealth health = unchecked(budget(1, 100));
         health.tryEject("test");

@@ -79,6 +79,10 @@ public final class TestBackend implements AutoCloseable {
     private volatile Responder responder;
 
     private TestBackend(String name, Responder responder) throws InterruptedException {
+        this(name, 0, responder);
+    }
+
+    private TestBackend(String name, int port, Responder responder) throws InterruptedException {
         this.name = name;
         this.responder = responder;
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -90,6 +94,8 @@ public final class TestBackend implements AutoCloseable {
                         .childOption(
                                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                                 new WriteBufferWaterMark(16 * 1024, 32 * 1024))
+                        // A backend started again on the port of one that stopped binds at once.
+                        .option(ChannelOption.SO_REUSEADDR, true)
                         .childHandler(
                                 new ChannelInitializer<SocketChannel>() {
                                     @Override
@@ -111,7 +117,7 @@ public final class TestBackend implements AutoCloseable {
                                                 .addLast(self.new Handler(number));
                                     }
                                 })
-                        .bind("127.0.0.1", 0)
+                        .bind("127.0.0.1", port)
                         .sync()
                         .channel();
     }
@@ -123,6 +129,15 @@ public final class TestBackend implements AutoCloseable {
 
     public static TestBackend start(String name, Responder responder) throws InterruptedException {
         return new TestBackend(name, responder);
+    }
+
+    /**
+     * A backend on a port of the test's choosing, as a backend that restarts on the port of one
+     * that was {@link #close() closed}.
+     */
+    public static TestBackend start(String name, int port, Responder responder)
+            throws InterruptedException {
+        return new TestBackend(name, port, responder);
     }
 
     public void responder(Responder value) {
@@ -340,6 +355,12 @@ public final class TestBackend implements AutoCloseable {
 
         /** Closes the connection without answering. */
         public void drop() {
+            ctx.close();
+        }
+
+        /** Resets the connection (TCP RST, through a zero linger time) without answering. */
+        public void reset() {
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
             ctx.close();
         }
 

@@ -6,12 +6,17 @@ import dev.portcullis.config.BackendConfig;
 import dev.portcullis.config.BackendTlsConfig;
 import dev.portcullis.config.BalancePolicy;
 import dev.portcullis.config.BindAddress;
+import dev.portcullis.config.CircuitBreakerConfig;
 import dev.portcullis.config.ClientIpConfig;
+import dev.portcullis.config.HealthCheckConfig;
+import dev.portcullis.config.HealthCheckKind;
 import dev.portcullis.config.LimitsConfig;
 import dev.portcullis.config.ListenerConfig;
 import dev.portcullis.config.LoggingConfig;
+import dev.portcullis.config.OutlierConfig;
 import dev.portcullis.config.PoolConfig;
 import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.config.RetryBudgetConfig;
 import dev.portcullis.config.RouteConfig;
 import dev.portcullis.config.ServerConfig;
 import dev.portcullis.config.TlsConfig;
@@ -64,6 +69,41 @@ public final class TestConfigs {
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60));
     }
 
+    /**
+     * An HTTP check of {@code path} every {@code interval} without jitter, timing out at three
+     * quarters of the interval, passing on 200 to 399, with no traffic before the first pass.
+     */
+    public static HealthCheckConfig httpCheck(
+            String path, Duration interval, int healthy, int unhealthy) {
+        return new HealthCheckConfig(
+                HealthCheckKind.HTTP,
+                path,
+                interval,
+                0,
+                interval.multipliedBy(3).dividedBy(4),
+                200,
+                399,
+                healthy,
+                unhealthy,
+                true,
+                null);
+    }
+
+    /** An upstream of plain backends on 127.0.0.1 with every default and no active checks. */
+    public static UpstreamConfig upstream(String name, InetSocketAddress... backends) {
+        List<BackendConfig> configs = new ArrayList<>();
+        for (InetSocketAddress address : backends) {
+            configs.add(new BackendConfig(URI.create("http://127.0.0.1:" + address.getPort()), 1));
+        }
+        return new UpstreamConfig(
+                name,
+                BalancePolicy.ROUND_ROBIN,
+                configs,
+                1,
+                defaultTimeouts(),
+                new PoolConfig(32, Duration.ofSeconds(15)));
+    }
+
     /** Builder of a one-listener, one-upstream configuration. */
     public static Builder builder() {
         return new Builder();
@@ -83,6 +123,62 @@ public final class TestConfigs {
         private @Nullable TlsConfig tls;
         private boolean h2c;
         private final List<ListenerConfig> extraListeners = new ArrayList<>();
+        private @Nullable HealthCheckConfig healthCheck;
+        private OutlierConfig outlier = OutlierConfig.defaults();
+        private CircuitBreakerConfig circuitBreaker = CircuitBreakerConfig.defaults();
+        private RetryBudgetConfig retryBudget = RetryBudgetConfig.defaults();
+        private Duration drainTimeout = ServerConfig.DEFAULT_DRAIN_TIMEOUT;
+        private final List<UpstreamConfig> extraUpstreams = new ArrayList<>();
+        private AccessLogFormat accessLog = AccessLogFormat.JSON;
+
+        /** The access log format ({@code OFF} keeps load tests' output small). */
+        public Builder accessLog(AccessLogFormat value) {
+            this.accessLog = value;
+            return this;
+        }
+
+        /** Active health checks of the {@code app} upstream (none unless given). */
+        public Builder healthCheck(HealthCheckConfig value) {
+            this.healthCheck = value;
+            return this;
+        }
+
+        /** Outlier detection of the {@code app} upstream (the defaults unless given). */
+        public Builder outlier(OutlierConfig value) {
+            this.outlier = value;
+            return this;
+        }
+
+        /** The circuit breaker of the {@code app} upstream's backends. */
+        public Builder circuitBreaker(CircuitBreakerConfig value) {
+            this.circuitBreaker = value;
+            return this;
+        }
+
+        /** The retry budget of the {@code app} upstream. */
+        public Builder retryBudget(RetryBudgetConfig value) {
+            this.retryBudget = value;
+            return this;
+        }
+
+        /** {@code server.drain_timeout}. */
+        public Builder drainTimeout(Duration value) {
+            this.drainTimeout = value;
+            return this;
+        }
+
+        /** Adds an upstream beside {@code app}, for routes that name it. */
+        public Builder upstream(UpstreamConfig value) {
+            extraUpstreams.add(value);
+            return this;
+        }
+
+        /** A route to an upstream of the test's choosing. */
+        public Builder routeTo(
+                String name, @Nullable String host, String pathPrefix, String upstream) {
+            routes.add(new RouteConfig(name, host, pathPrefix, upstream));
+            return this;
+        }
 
         public Builder limits(LimitsConfig value) {
             this.limits = value;
@@ -177,11 +273,18 @@ public final class TestConfigs {
                     plain.timeouts(),
                     plain.pool(),
                     backendTls,
-                    plain.healthCheck(),
-                    plain.outlier(),
-                    plain.circuitBreaker(),
-                    plain.retryBudget(),
+                    healthCheck,
+                    outlier,
+                    circuitBreaker,
+                    retryBudget,
                     plain.dnsRefresh());
+        }
+
+        private List<UpstreamConfig> upstreams() {
+            List<UpstreamConfig> all = new ArrayList<>();
+            all.add(upstream());
+            all.addAll(extraUpstreams);
+            return all;
         }
 
         public ProxyConfig build() {
@@ -193,13 +296,13 @@ public final class TestConfigs {
             listeners.addAll(extraListeners);
             return new ProxyConfig(
                     listeners,
-                    new ServerConfig(2, transport),
+                    new ServerConfig(2, transport, drainTimeout, true),
                     new ClientIpConfig(trusted),
                     limits,
-                    List.of(upstream()),
+                    upstreams(),
                     effectiveRoutes,
                     new AdminConfig(null),
-                    new LoggingConfig(AccessLogFormat.JSON));
+                    new LoggingConfig(accessLog));
         }
     }
 }
