@@ -122,12 +122,31 @@ public final class BackendHealth {
             OutlierConfig outlier,
             EjectionBudget budget,
             LongSupplier nanoTime) {
+        this(backend, checks, outlier, budget, nanoTime, null);
+    }
+
+    /**
+     * As the other constructor, taking over the state of the same backend's health under the
+     * previous configuration before the backend's availability is first set, so that a reload never
+     * takes a healthy backend out even for a moment.
+     */
+    BackendHealth(
+            Backend backend,
+            @Nullable HealthCheckConfig checks,
+            OutlierConfig outlier,
+            EjectionBudget budget,
+            LongSupplier nanoTime,
+            @Nullable BackendHealth previous) {
         this.backend = backend;
         this.checks = checks;
         this.outlier = outlier;
         this.budget = budget;
         this.nanoTime = nanoTime;
-        publish();
+        if (previous != null) {
+            inheritFrom(previous);
+        } else {
+            publish();
+        }
     }
 
     public Backend backend() {
@@ -138,7 +157,7 @@ public final class BackendHealth {
      * Takes over what the same backend's health knew under the previous configuration, so that a
      * reload neither forgets an ejection nor sends traffic to a backend not yet found healthy.
      */
-    void inheritFrom(BackendHealth previous) {
+    private void inheritFrom(BackendHealth previous) {
         Snapshot inherited = previous.snapshot;
         if (inherited.ejection() != Ejection.NONE && !budget.tryAcquire()) {
             // The new share of ejectable backends is smaller: this one returns to service.

@@ -78,13 +78,9 @@ public final class UpstreamHealth implements AutoCloseable {
                 new EjectionBudget(upstream.backends().size(), outlier.maxEjectionPercent());
         List<BackendHealth> backends = new ArrayList<>();
         for (Backend backend : upstream.backends()) {
-            BackendHealth health =
-                    new BackendHealth(backend, checks, outlier, budget, System::nanoTime);
             BackendHealth before = previous == null ? null : previous.healthOf(backend);
-            if (before != null) {
-                health.inheritFrom(before);
-            }
-            backends.add(health);
+            backends.add(
+                    new BackendHealth(backend, checks, outlier, budget, System::nanoTime, before));
         }
         ActiveHealthChecker checker =
                 checks == null

@@ -131,6 +131,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
         if (listener.secure()) {
             clientSubject = ClientCertificates.subject(ctx.channel());
         }
+        if (listener.draining()) {
+            // Accepted just as the proxy began to shut down: one answer, then close.
+            closing = true;
+        }
         arm(Timer.HEADER);
     }
 

@@ -20,6 +20,7 @@ final class ListenerContext {
     private final @Nullable HandshakeMetrics handshakeMetrics;
     private final boolean h2c;
     private final int redirectPort;
+    private volatile boolean draining;
     private final AtomicReference<ServingState> state;
     private final ConnectionGuard guard;
     private final AtomicInteger activeConnections;
@@ -76,6 +77,15 @@ final class ListenerContext {
 
     boolean h2c() {
         return h2c;
+    }
+
+    /** Marks the listener as shutting down: connections accepted from now on serve one request. */
+    void startDraining() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
     }
 
     /** The port plain requests are redirected to, or 0 when this listener proxies them. */

@@ -11,16 +11,19 @@ import org.jspecify.annotations.Nullable;
 final class ListenerRuntime {
 
     private final ListenerConfig config;
+    private final ListenerContext context;
     private final Channel channel;
     private final @Nullable ServerTlsContexts tls;
     private final @Nullable CertificateWatcher watcher;
 
     ListenerRuntime(
             ListenerConfig config,
+            ListenerContext context,
             Channel channel,
             @Nullable ServerTlsContexts tls,
             @Nullable CertificateWatcher watcher) {
         this.config = config;
+        this.context = context;
         this.channel = channel;
         this.tls = tls;
         this.watcher = watcher;
@@ -36,6 +39,11 @@ final class ListenerRuntime {
 
     @Nullable ServerTlsContexts tls() {
         return tls;
+    }
+
+    /** Tells connections of this listener, even ones being set up now, to close after a request. */
+    void startDraining() {
+        context.startDraining();
     }
 
     /** Stops accepting; connections already accepted carry on. */

@@ -88,6 +88,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ClientConnections clients = new ClientConnections();
     private final AtomicReference<ServingState> state = new AtomicReference<>();
     private final Map<String, UpstreamRuntime> upstreams = new LinkedHashMap<>();
+    private volatile Map<String, UpstreamRuntime> upstreamView = Map.of();
     private final Map<String, ListenerRuntime> listeners = new LinkedHashMap<>();
     private volatile ProxyConfig config;
     private volatile boolean draining;
@@ -137,6 +138,7 @@ public final class ProxyServer implements AutoCloseable {
         try {
             Map<String, UpstreamRuntime> built = buildUpstreams(config, Map.of());
             upstreams.putAll(built);
+            publishUpstreams();
             awaitFirstChecks(built.values());
             state.set(servingState(config));
             List<ListenerConfig> ordered = tlsFirst(config.listeners());
@@ -414,7 +416,7 @@ public final class ProxyServer implements AutoCloseable {
                             listener.name(), tls, fileWatch, CertificateWatcher.DEFAULT_INTERVAL);
             watcher.start();
         }
-        return new ListenerRuntime(listener, binding.channel(), tls, watcher);
+        return new ListenerRuntime(listener, context, binding.channel(), tls, watcher);
     }
 
     private int redirectPort() {
@@ -473,6 +475,7 @@ public final class ProxyServer implements AutoCloseable {
         Map<String, UpstreamRuntime> previousUpstreams = new LinkedHashMap<>(upstreams);
         upstreams.clear();
         upstreams.putAll(nextUpstreams);
+        publishUpstreams();
         config = next;
         state.set(servingState(next));
         reloadListeners(next, problems);
@@ -586,10 +589,11 @@ public final class ProxyServer implements AutoCloseable {
             }
             draining = true;
         }
-        LOG.info("Draining: {} client connections open", guard.openConnections());
         for (ListenerRuntime listener : listeners.values()) {
+            listener.startDraining();
             listener.stopAccepting();
         }
+        LOG.info("Draining: {} client connections open", guard.openConnections());
         for (Channel client : clients.open()) {
             client.eventLoop()
                     .execute(() -> client.pipeline().fireUserEventTriggered(ConnectionDrain.EVENT));
@@ -684,15 +688,20 @@ public final class ProxyServer implements AutoCloseable {
     /** The upstreams by name, with their backends. */
     public Map<String, Upstream> upstreams() {
         Map<String, Upstream> view = new LinkedHashMap<>();
-        upstreams.forEach((name, runtime) -> view.put(name, runtime.upstream()));
+        upstreamView.forEach((name, runtime) -> view.put(name, runtime.upstream()));
         return view;
     }
 
     /** The health and load of every backend, by upstream, for the admin API. */
     public Map<String, List<BackendStatus>> backendStatuses() {
         Map<String, List<BackendStatus>> view = new HashMap<>();
-        upstreams.forEach((name, runtime) -> view.put(name, runtime.health().statuses()));
+        upstreamView.forEach((name, runtime) -> view.put(name, runtime.health().statuses()));
         return view;
+    }
+
+    /** Publishes the upstreams for readers outside the reload lock (the admin thread). */
+    private void publishUpstreams() {
+        upstreamView = Map.copyOf(upstreams);
     }
 
     /** Open client connections right now. */
