@@ -234,6 +234,9 @@ public final class TestBackend implements AutoCloseable {
     @Override
     public void close() {
         server.close().awaitUninterruptibly();
+        // Like a process that exits: every accepted connection closes now, also one that the
+        // event loop would not get to once it is shutting down.
+        children.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
