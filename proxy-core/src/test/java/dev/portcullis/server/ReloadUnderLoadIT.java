@@ -290,7 +290,9 @@ class ReloadUnderLoadIT {
                         + "/"
                         + after.size());
         assertThat(after).isNotEmpty();
-        assertThat(onOldConnections).isGreaterThan(after.size() * 9L / 10);
+        // A dropped pool would leave no request on an old connection. Not all of them, though:
+        // when a reload moves more traffic to this backend, the pool rightly opens one more.
+        assertThat(onOldConnections).isGreaterThan(after.size() / 2L);
     }
 
     private static long lastSeenAt(LoadLoop load, String backend) {
