@@ -3,7 +3,6 @@ package dev.portcullis.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -45,18 +44,17 @@ class LoggingConfigurationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"portcullis.access", "portcullis.security"})
-    void eventLogger_isNotAdditiveAndQueuedWithoutBlocking(String name) throws JoranException {
+    void eventLogger_isNotAdditiveAndBatchedWithoutBlocking(String name) throws JoranException {
         configure();
 
         Logger logger = context.getLogger(name);
         List<Appender<ILoggingEvent>> appenders = appenders(logger);
 
         assertThat(logger.isAdditive()).isFalse();
-        assertThat(appenders).singleElement().isInstanceOf(AsyncAppender.class);
-        AsyncAppender async = (AsyncAppender) appenders.get(0);
-        assertThat(async.isNeverBlock()).isTrue();
-        assertThat(async.getQueueSize()).isEqualTo(8192);
-        assertThat(async.getDiscardingThreshold()).isZero();
+        assertThat(appenders).singleElement().isInstanceOf(BatchingConsoleAppender.class);
+        BatchingConsoleAppender batching = (BatchingConsoleAppender) appenders.get(0);
+        assertThat(batching.isStarted()).isTrue();
+        assertThat(batching.getQueueSize()).isEqualTo(16384);
     }
 
     @ParameterizedTest
@@ -64,14 +62,22 @@ class LoggingConfigurationTest {
     void eventLogger_writesBareLinesToStdout(String name) throws JoranException {
         configure();
 
-        AsyncAppender async = (AsyncAppender) appenders(context.getLogger(name)).get(0);
-        List<Appender<ILoggingEvent>> consoles = new ArrayList<>();
-        async.iteratorForAppenders().forEachRemaining(consoles::add);
+        BatchingConsoleAppender batching =
+                (BatchingConsoleAppender) appenders(context.getLogger(name)).get(0);
 
-        assertThat(consoles).singleElement().isInstanceOf(ConsoleAppender.class);
-        ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) consoles.get(0);
-        assertThat(console.getTarget()).isEqualTo("System.out");
-        assertThat(pattern(console)).isEqualTo("%msg%n");
+        assertThat(batching.getTarget()).isEqualTo("System.out");
+        assertThat(batching.getEncoder())
+                .isInstanceOfSatisfying(
+                        PatternLayoutEncoder.class,
+                        encoder -> assertThat(encoder.getPattern()).isEqualTo("%msg%n"));
+    }
+
+    @Test
+    void eventLoggers_shareOneWriter_soTheirLinesNeverInterleave() throws JoranException {
+        configure();
+
+        assertThat(appenders(context.getLogger("portcullis.access")))
+                .containsExactlyElementsOf(appenders(context.getLogger("portcullis.security")));
     }
 
     @Test
