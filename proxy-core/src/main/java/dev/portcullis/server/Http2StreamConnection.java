@@ -173,7 +173,7 @@ final class Http2StreamConnection extends ChannelInboundHandlerAdapter implement
         HttpHeaders headers = request.headers();
         Http2RequestRules.removeExtensionHeaders(headers);
         String hostHeader = headers.get(HttpHeaderNames.HOST);
-        String host = hostHeader == null ? "" : HostAuthority.normalizedHost(hostHeader);
+        String host = hostHeader == null ? "" : NormalizedHosts.of(hostHeader);
         String uri = request.uri();
         int query = uri.indexOf('?');
         int pathLength = query < 0 ? uri.length() : query;

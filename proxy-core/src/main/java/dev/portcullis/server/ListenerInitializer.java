@@ -4,6 +4,9 @@ import dev.portcullis.metrics.RateLimitedLog;
 import dev.portcullis.server.guard.ConnectionGuard;
 import dev.portcullis.server.tls.HandshakeMetrics;
 import dev.portcullis.server.tls.ServerTlsContexts;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -24,6 +27,7 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ListenerContext listener;
     private final ClientConnections clients;
+    private final ChannelFutureListener onClose;
 
     /**
      * @param clients every admitted client connection is added here, so that a shutdown can reach
@@ -32,13 +36,12 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
     ListenerInitializer(ListenerContext listener, ClientConnections clients) {
         this.listener = listener;
         this.clients = clients;
+        this.onClose = this::closed;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
-        InetSocketAddress remote = channel.remoteAddress();
-        InetAddress address =
-                remote == null ? InetAddress.getLoopbackAddress() : remote.getAddress();
+        InetAddress address = peerOf(channel);
         ConnectionGuard guard = listener.guard();
         ConnectionGuard.Admission admission = guard.tryAdmit(address);
         if (admission != ConnectionGuard.Admission.ADMITTED) {
@@ -57,7 +60,7 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         }
         listener.accepted().increment();
         listener.activeConnections().incrementAndGet();
-        clients.admitted(channel, address, guard, listener);
+        clients.admitted(channel, onClose);
         ChannelPipeline pipeline = channel.pipeline();
         ServerTlsContexts tls = listener.tls();
         HandshakeMetrics handshakes = listener.handshakeMetrics();
@@ -72,5 +75,19 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         } else {
             Http1Setup.configure(pipeline, listener);
         }
+    }
+
+    /** Undoes what admitting a connection did; the peer address is still known after a close. */
+    private void closed(ChannelFuture future) {
+        Channel channel = future.channel();
+        clients.closed(channel);
+        listener.guard().release(peerOf(channel));
+        listener.activeConnections().decrementAndGet();
+    }
+
+    private static InetAddress peerOf(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress remote
+                ? remote.getAddress()
+                : InetAddress.getLoopbackAddress();
     }
 }

@@ -25,11 +25,13 @@ import dev.portcullis.upstream.BackendAddresses;
 import dev.portcullis.upstream.BackendPools;
 import dev.portcullis.upstream.Upstream;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -71,6 +73,7 @@ import org.slf4j.LoggerFactory;
 public final class ProxyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+    private static final RecvByteBufAllocator CLIENT_READS = new AdaptiveRecvByteBufAllocator();
     private static final RateLimitedLog DNS_FAILURES =
             new RateLimitedLog(LOG, Duration.ofMinutes(1));
 
@@ -394,6 +397,9 @@ public final class ProxyServer implements AutoCloseable {
                         .childOption(
                                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                                 new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                        // One allocator for all (each channel still sizes its reads by its own
+                        // handle); Netty's default is an allocator object per connection.
+                        .childOption(ChannelOption.RCVBUF_ALLOCATOR, CLIENT_READS)
                         .childHandler(new ListenerInitializer(context, clients));
         InetSocketAddress address = listener.bind().toSocketAddress();
         ChannelFuture binding = bootstrap.bind(address).awaitUninterruptibly();
