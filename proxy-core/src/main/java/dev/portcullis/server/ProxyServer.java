@@ -83,7 +83,6 @@ public final class ProxyServer implements AutoCloseable {
     private final Transport transport;
     private final int eventLoops;
     private final EventLoopGroup workers;
-    private final EventLoopGroup acceptors;
     private final ScheduledExecutorService fileWatch;
     private final ConnectionGuard guard;
     private final HandshakeMetrics handshakeMetrics;
@@ -113,11 +112,6 @@ public final class ProxyServer implements AutoCloseable {
                 new MultiThreadIoEventLoopGroup(
                         eventLoops,
                         new DefaultThreadFactory("portcullis-io", true),
-                        transport.ioHandlerFactory());
-        this.acceptors =
-                new MultiThreadIoEventLoopGroup(
-                        1,
-                        new DefaultThreadFactory("portcullis-accept", true),
                         transport.ioHandlerFactory());
         ScheduledThreadPoolExecutor watch =
                 new ScheduledThreadPoolExecutor(
@@ -386,7 +380,12 @@ public final class ProxyServer implements AutoCloseable {
                         metrics);
         ServerBootstrap bootstrap =
                 new ServerBootstrap()
-                        .group(acceptors, workers)
+                        // Accepting on an event loop, not a thread of its own: a new connection is
+                        // then registered without a hand-off between threads, which cost a
+                        // context switch per connection on a busy core.
+                        // TODO(reuseport): one listening socket per event loop (SO_REUSEPORT),
+                        // so that no accepted connection changes threads when there are several.
+                        .group(workers, workers)
                         .channel(transport.serverChannel())
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .option(ChannelOption.SO_REUSEADDR, true)
@@ -736,7 +735,6 @@ public final class ProxyServer implements AutoCloseable {
             }
         }
         fileWatch.shutdownNow();
-        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         upstreamTls.close();
     }
