@@ -84,7 +84,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 15, time = 2)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+// As the launcher runs the proxy: without the sampling leak detector and its wrapper buffers.
+@Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
 public class RequestPathBenchmark {
 
     private static final InetSocketAddress CLIENT = clientAddress();
