@@ -77,7 +77,19 @@ class RapidResetIT {
                         defaults.http2InitialWindow(),
                         MAX_RESETS,
                         Duration.ofSeconds(10));
-        backend = TestBackend.start("calm");
+        // The reset streams' requests are answered late, so that every reset finds its stream
+        // still open: a reset of a stream already answered is not counted (RFC 9113 §6.4), and
+        // on a busy machine a prompt backend could answer between a HEADERS and its RST_STREAM.
+        backend =
+                TestBackend.start(
+                        "calm",
+                        (request, reply) -> {
+                            if (request.uri().startsWith("/reset")) {
+                                reply.later(2_000, () -> reply.text(200, "calm"));
+                            } else {
+                                reply.text(200, "calm");
+                            }
+                        });
         proxy =
                 RunningProxy.start(
                         TestConfigs.builder()
