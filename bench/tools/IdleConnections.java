@@ -56,7 +56,8 @@ public final class IdleConnections {
         this.host = host;
         this.port = port;
         this.request =
-                ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: bench-idle\r\n\r\n")
+                ("GET " + path + " HTTP/1.1\r\nHost: " + host
+                                + "\r\nUser-Agent: bench-idle\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -64,7 +65,9 @@ public final class IdleConnections {
     public static void main(String[] args) throws IOException {
         if (args.length != 4) {
             throw new IllegalArgumentException(
-                    "usage: IdleConnections HOST PORT PATH COUNT, got " + args.length + " arguments");
+                    "usage: IdleConnections HOST PORT PATH COUNT, got "
+                            + args.length
+                            + " arguments");
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         IdleConnections tool = new IdleConnections(args[0], Integer.parseInt(args[1]), args[2]);

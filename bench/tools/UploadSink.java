@@ -61,11 +61,13 @@ public final class UploadSink {
                     String lower = line.toLowerCase(Locale.ROOT);
                     if (lower.startsWith("content-length:")) {
                         length = Long.parseLong(lower.substring(15).trim());
-                    } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    } else if (lower.startsWith("transfer-encoding:")
+                            && lower.contains("chunked")) {
                         chunked = true;
                     }
                 }
-                long received = chunked ? drainChunked(input, scratch) : drain(input, length, scratch);
+                long received =
+                        chunked ? drainChunked(input, scratch) : drain(input, length, scratch);
                 byte[] body = ("received=" + received + "\n").getBytes(StandardCharsets.US_ASCII);
                 String reply =
                         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "

@@ -62,6 +62,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class H2Client implements AutoCloseable {
 
+    /** Streams the server opens are not expected; their frames are dropped. */
+    private static final ChannelInboundHandlerAdapter IGNORED =
+            new ChannelInboundHandlerAdapter() {
+                @Override
+                public boolean isSharable() {
+                    return true;
+                }
+            };
+
     /** How long a test waits for any one answer of the server. */
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -113,9 +122,7 @@ public final class H2Client implements AutoCloseable {
                                                                     .validateHeaders(false)
                                                                     .build())
                                                     .addLast(self.new ConnectionFrames())
-                                                    .addLast(
-                                                            new Http2MultiplexHandler(
-                                                                    new ChannelInboundHandlerAdapter()));
+                                                    .addLast(new Http2MultiplexHandler(IGNORED));
                                         }
                                     })
                             .connect(address)

@@ -65,7 +65,8 @@ class DemoProcessIT {
                     .containsExactlyInAnyOrder(true, false);
             assertThat(metrics.body())
                     .contains(
-                            "portcullis_requests_total{code_class=\"2xx\",route=\"web\",upstream=\"demo\"}");
+                            "portcullis_requests_total{code_class=\"2xx\","
+                                    + "route=\"web\",upstream=\"demo\"}");
             assertThat(output)
                     .anyMatch(
                             line ->
