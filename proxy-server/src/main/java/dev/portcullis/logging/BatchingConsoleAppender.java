@@ -191,7 +191,11 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
                     unflushed = false;
                 }
                 if (stopping) {
-                    return;
+                    // Lines may have come while the flush was writing: they leave before the end.
+                    if (lines.isEmpty()) {
+                        return;
+                    }
+                    continue;
                 }
                 if (++idleLooks < IDLE_LOOKS_BEFORE_SLEEP) {
                     // Lingering, not woken: under load the loggers never signal this thread.
